@@ -1,0 +1,57 @@
+# Batchwise: `make run` serves the demo site, `make test` runs the whole suite.
+PYTHON_VERSION := $(shell cat .python-version)
+# The interpreter that creates .venv: pyenv's Python of .python-version, else python3.13.
+PYENV_PYTHON := $(shell command -v pyenv >/dev/null 2>&1 && echo "$$(pyenv root)/versions/$(PYTHON_VERSION)/bin/python")
+PYTHON ?= $(if $(wildcard $(PYENV_PYTHON)),$(PYENV_PYTHON),python3.13)
+VENV := .venv
+BIN := $(VENV)/bin
+DEV_ENV := DJANGO_DEBUG=1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run demo test lint format check-python clean
+
+help:
+	@echo "make run     install, migrate, load demo data and serve http://$(HOST):$(PORT)"
+	@echo "make test    run the whole test suite (DATABASE_URL picks the database)"
+	@echo "make lint    ruff check and format check"
+
+check-python:
+	@command -v $(PYTHON) >/dev/null || { echo "Python $(PYTHON_VERSION) not found:" \
+	  "install it ('pyenv install $(PYTHON_VERSION)') or run make with PYTHON=/path/to/python3.13"; exit 1; }
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	@touch $@
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+demo: install
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 db.sqlite3-*

@@ -1,0 +1,333 @@
+import datetime as dt
+import zoneinfo
+from functools import cache
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.urls import reverse
+from django.utils import timezone
+
+
+@cache
+def iana_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in iana_time_zones():
+        raise ValidationError(
+            "“%(value)s” is not a time zone name. Use an IANA name such as Asia/Kolkata, "
+            "Europe/London or America/New_York.",
+            code="invalid_time_zone",
+            params={"value": value},
+        )
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('courses:list')}?category={self.slug}"
+
+
+class CourseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(title__icontains=text)
+            | Q(summary__icontains=text)
+            | Q(description__icontains=text)
+            | Q(category__name__icontains=text)
+        )
+
+    def with_next_batch(self):
+        """Annotate the start date of each course's next batch open to the public."""
+        next_batches = Batch.objects.open_for_enquiry().filter(course=OuterRef("pk"))
+        return self.annotate(
+            next_batch_start=Subquery(next_batches.order_by("start_date").values("start_date")[:1]),
+            upcoming_batch_count=Subquery(
+                next_batches.order_by()
+                .values("course")
+                .annotate(count=models.Count("pk"))
+                .values("count")[:1],
+                output_field=IntegerField(),
+            ),
+        )
+
+
+class Course(models.Model):
+    class Level(models.TextChoices):
+        BEGINNER = "beginner", "Beginner"
+        INTERMEDIATE = "intermediate", "Intermediate"
+        ADVANCED = "advanced", "Advanced"
+        ALL_LEVELS = "all", "All levels"
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="courses")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.CharField(
+        max_length=300, help_text="One or two sentences shown in the catalog and search results."
+    )
+    description = models.TextField(blank=True)
+    level = models.CharField(max_length=20, choices=Level, default=Level.ALL_LEVELS)
+    duration_hours = models.PositiveSmallIntegerField(
+        help_text="Total contact hours of one batch.",
+    )
+    price = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Leave empty to show “price on request”.",
+    )
+    currency = models.CharField(
+        max_length=3, blank=True, help_text="ISO 4217 code such as INR, USD or EUR."
+    )
+    is_published = models.BooleanField(
+        "published", default=False, help_text="Only published courses appear on the site."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_hours__gt=0),
+                name="course_duration_positive",
+                violation_error_message="A course lasts at least one hour.",
+            ),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gte=0),
+                name="course_price_not_negative",
+                violation_error_message="The price cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | ~Q(currency=""),
+                name="course_price_has_currency",
+                violation_error_message="A price needs a currency.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        self.currency = self.currency.upper()
+        if self.currency and not (len(self.currency) == 3 and self.currency.isalpha()):
+            raise ValidationError({"currency": "Use a three-letter ISO 4217 code such as INR."})
+
+
+class BatchQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True, course__is_published=True)
+
+    def scheduled(self):
+        return self.filter(status=Batch.Status.SCHEDULED)
+
+    def upcoming(self, *, today: dt.date | None = None):
+        return self.filter(start_date__gte=today or timezone.localdate())
+
+    def open_for_enquiry(self, *, today: dt.date | None = None):
+        """Batches a learner may enquire about: published, not cancelled, not yet started."""
+        return self.published().scheduled().upcoming(today=today)
+
+    def with_seats(self):
+        """Annotate seats_taken and seats_left (None when the batch has no capacity limit).
+
+        Every page and list that shows seats reads them from here, so the day seats are
+        counted from enrollments only this method changes.
+        """
+        return self.annotate(
+            seats_taken=Value(0, output_field=IntegerField()),
+            seats_left=Case(
+                When(capacity__isnull=True, then=Value(None)),
+                default=F("capacity") - F("seats_taken"),
+                output_field=IntegerField(),
+            ),
+        )
+
+    def for_schedule(self):
+        return (
+            self.select_related("course", "course__category")
+            .with_seats()
+            .order_by("start_date", "track", "session_start", "pk")
+        )
+
+    def in_month(self, month: dt.date):
+        return self.filter(start_date__year=month.year, start_date__month=month.month)
+
+    def matching(
+        self,
+        *,
+        course: str = "",
+        category: str = "",
+        month: dt.date | None = None,
+        track: str = "",
+        mode: str = "",
+    ):
+        """Apply the public schedule's filters; an empty filter matches everything."""
+        batches = self
+        if course:
+            batches = batches.filter(course__slug=course)
+        if category:
+            batches = batches.filter(course__category__slug=category)
+        if month:
+            batches = batches.in_month(month)
+        if track:
+            batches = batches.filter(track=track)
+        if mode:
+            batches = batches.filter(delivery=mode)
+        return batches
+
+
+class Batch(models.Model):
+    class Track(models.TextChoices):
+        WEEKDAY = "weekday", "Weekdays (Mon–Fri)"
+        WEEKEND = "weekend", "Weekend (Sat–Sun)"
+
+    class Delivery(models.TextChoices):
+        ONLINE = "online", "Live online"
+        CLASSROOM = "classroom", "Classroom"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="batches")
+    track = models.CharField(max_length=10, choices=Track)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    session_start = models.TimeField(help_text="Wall-clock time in the batch's time zone.")
+    session_end = models.TimeField(help_text="Wall-clock time in the batch's time zone.")
+    timezone = models.CharField(
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text="IANA time zone name, e.g. Asia/Kolkata.",
+    )
+    delivery = models.CharField(max_length=10, choices=Delivery, default=Delivery.ONLINE)
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Venue address; required for classroom batches."
+    )
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Number of seats; leave empty for unlimited."
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.SCHEDULED)
+    is_published = models.BooleanField(
+        "published", default=True, help_text="Unpublished batches are hidden from the site."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "track", "session_start"]
+        verbose_name_plural = "batches"
+        indexes = [models.Index(fields=["start_date", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="batch_ends_after_start",
+                violation_error_message="A batch cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(session_end__gt=F("session_start")),
+                name="batch_session_ends_after_start",
+                violation_error_message="A session must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
+                name="batch_capacity_positive",
+                violation_error_message="Capacity must be at least one seat, or empty.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(delivery="classroom") | ~Q(location=""),
+                name="batch_classroom_has_location",
+                violation_error_message="A classroom batch needs a location.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.course} · {self.get_track_display()} · "
+            f"{self.start_date:%a %d %b %Y}–{self.end_date:%a %d %b %Y}"
+        )
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start_date:
+            is_weekend = self.start_date.weekday() >= 5
+            if self.track == self.Track.WEEKDAY and is_weekend:
+                errors["start_date"] = "A weekday batch must start on a day from Monday to Friday."
+            elif self.track == self.Track.WEEKEND and not is_weekend:
+                errors["start_date"] = "A weekend batch must start on a Saturday or Sunday."
+        if self.timezone and self.timezone not in iana_time_zones():
+            errors["timezone"] = (
+                f"“{self.timezone}” is not a time zone name. Use an IANA name such as Asia/Kolkata."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    # Derived values, computed from the stored wall-clock times and zone.
+
+    @property
+    def month(self) -> dt.date:
+        return self.start_date.replace(day=1)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def first_session_starts_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.start_date, self.session_start, tzinfo=self.zone)
+
+    @property
+    def time_zone_abbreviation(self) -> str:
+        """The zone's abbreviation on the first day, e.g. IST, CET or CEST."""
+        return self.first_session_starts_at.strftime("%Z")
+
+    @property
+    def session_times_label(self) -> str:
+        return f"{self.session_start:%H:%M}–{self.session_end:%H:%M} {self.time_zone_abbreviation}"
+
+    @property
+    def days_label(self) -> str:
+        return "Mon–Fri" if self.track == self.Track.WEEKDAY else "Sat–Sun"
+
+    @property
+    def is_full(self) -> bool:
+        seats_left = getattr(self, "seats_left", None)
+        return seats_left is not None and seats_left <= 0
+
+    def closed_reason(self, *, today: dt.date | None = None) -> str | None:
+        """Why this batch takes no enquiries, in words a learner understands; None if open."""
+        today = today or timezone.localdate()
+        if self.status == self.Status.CANCELLED:
+            return "This batch has been cancelled."
+        if not (self.is_published and self.course.is_published):
+            return "This batch is not open for enquiries."
+        if self.start_date < today:
+            return "This batch has already started."
+        return None

@@ -1,0 +1,82 @@
+import uuid
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+
+from courses.models import Batch
+
+from .phones import PHONE_HELP, normalise_phone
+
+
+class EnquiryForm(forms.Form):
+    name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        error_messages={"required": "Please tell us your name."},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        help_text="We send your enquiry reference here.",
+        error_messages={
+            "required": "Please give an email address so we can reply.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+    )
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=40,
+        help_text=PHONE_HELP,
+        error_messages={"required": "Please give a phone number with its country code."},
+    )
+    message = forms.CharField(
+        label="Message (optional)",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Anything we should know: preferred dates, your background, questions.",
+    )
+    consent = forms.BooleanField(
+        label="I agree to be contacted by email or phone about this enquiry.",
+        error_messages={
+            "required": "Please tick this box so we can contact you about your enquiry."
+        },
+    )
+    # Honeypot: hidden from people by CSS, filled in by naive bots.
+    website = forms.CharField(label="Leave this field empty", required=False)
+    batch = forms.ModelChoiceField(
+        queryset=Batch.objects.select_related("course"),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": "We couldn't find that batch. Please pick a date from the schedule."
+        },
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+    came_from = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("submission_token", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("name", autocomplete="name"),
+            Field("email", autocomplete="email"),
+            Field("phone", autocomplete="tel", inputmode="tel"),
+            "message",
+            "consent",
+            Div(Field("website", autocomplete="off", tabindex="-1"), css_class="hp-field"),
+            "batch",
+            "submission_token",
+            "came_from",
+            Submit("submit", "Send enquiry", css_class="btn-lg"),
+        )
+
+    def clean_phone(self) -> str:
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clear_batch(self) -> None:
+        """Re-render as a plain course enquiry, keeping everything else the learner typed."""
+        self.data = self.data.copy()
+        self.data["batch"] = ""

@@ -1,0 +1,35 @@
+from urllib.parse import urlsplit
+
+ATTRIBUTION_SESSION_KEY = "attribution"
+UTM_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+SKIPPED_PREFIXES = ("/admin/", "/static/")
+
+
+class AttributionMiddleware:
+    """Remember where a visit came from (landing page, external referrer, utm_* parameters).
+
+    The session is written only when a request carries campaign parameters or arrives from
+    another site, so ordinary browsing creates no session rows. A later campaign visit
+    replaces an earlier one (last non-direct touch), which is what sales teams usually report.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "GET" and not request.path.startswith(SKIPPED_PREFIXES):
+            self.record(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def record(request) -> None:
+        utm = {key: request.GET[key][:100] for key in UTM_PARAMETERS if request.GET.get(key)}
+        referrer = request.headers.get("referer", "")
+        external = bool(referrer) and urlsplit(referrer).netloc not in ("", request.get_host())
+        if not utm and not external:
+            return
+        request.session[ATTRIBUTION_SESSION_KEY] = {
+            "landing_page": request.get_full_path()[:500],
+            "referrer": referrer[:500] if external else "",
+            **utm,
+        }

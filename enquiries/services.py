@@ -1,0 +1,116 @@
+"""Writes with rules: every enquiry is created here, whether from the site, the admin or a shell."""
+
+import uuid
+from dataclasses import asdict, dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courses.models import Batch, Course
+
+from .models import Enquiry, new_reference
+
+
+class EnquiryRefused(Exception):
+    """The enquiry cannot be taken as asked; the message is shown to the learner."""
+
+
+class BatchNotOpen(EnquiryRefused):
+    pass
+
+
+class BatchNotInCourse(EnquiryRefused):
+    pass
+
+
+class CourseNotOpen(EnquiryRefused):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class Attribution:
+    came_from: str = ""
+    landing_page: str = ""
+    referrer: str = ""
+    utm_source: str = ""
+    utm_medium: str = ""
+    utm_campaign: str = ""
+    utm_term: str = ""
+    utm_content: str = ""
+
+    @classmethod
+    def from_mapping(cls, values: dict, *, came_from: str = "") -> "Attribution":
+        known = {name: str(values.get(name, ""))[:500] for name in cls.__dataclass_fields__}
+        return cls(**(known | {"came_from": came_from[:500]}))
+
+
+def ensure_batch_open(*, course: Course, batch: Batch) -> None:
+    """Raise unless a learner may enquire about this batch of this course today."""
+    if batch.course_id != course.pk:
+        raise BatchNotInCourse(f"That batch is not part of {course.title}.")
+    reason = batch.closed_reason()
+    if reason:
+        raise BatchNotOpen(reason)
+
+
+def submit_enquiry(
+    *,
+    course: Course,
+    batch: Batch | None,
+    name: str,
+    email: str,
+    phone: str,
+    message: str = "",
+    submission_token: uuid.UUID,
+    attribution: Attribution | None = None,
+    is_spam: bool = False,
+) -> Enquiry:
+    """Record a learner's enquiry, once per submission token.
+
+    A repeated token (double click, refresh, back-and-resubmit) returns the enquiry the first
+    submission created. A filled honeypot (`is_spam`) is stored as spam without telling the
+    sender, so bots learn nothing; the batch checks are skipped for it.
+    """
+    existing = Enquiry.objects.filter(submission_token=submission_token).first()
+    if existing is not None:
+        return existing
+
+    if is_spam:
+        if batch is not None and batch.course_id != course.pk:
+            batch = None
+    else:
+        if not course.is_published:
+            raise CourseNotOpen(f"{course.title} is not open for enquiries.")
+        if batch is not None:
+            ensure_batch_open(course=course, batch=batch)
+
+    enquiry = Enquiry(
+        submission_token=submission_token,
+        kind=Enquiry.Kind.BATCH if batch else Enquiry.Kind.COURSE,
+        course=course,
+        batch=batch,
+        name=name.strip(),
+        email=email.strip(),
+        phone=phone,
+        message=message.strip(),
+        consent_at=timezone.now(),
+        status=Enquiry.Status.SPAM if is_spam else Enquiry.Status.NEW,
+        **asdict(attribution or Attribution()),
+    )
+    enquiry.full_clean()
+    return _save_once(enquiry)
+
+
+def _save_once(enquiry: Enquiry, *, attempts: int = 3) -> Enquiry:
+    """Insert, tolerating a concurrent twin submission and the rare reference collision."""
+    for _ in range(attempts):
+        try:
+            with transaction.atomic():
+                enquiry.save(force_insert=True)
+            return enquiry
+        except IntegrityError:
+            twin = Enquiry.objects.filter(submission_token=enquiry.submission_token).first()
+            if twin is not None:
+                return twin
+            enquiry.reference = new_reference()
+    raise RuntimeError("Could not allocate a unique enquiry reference.")

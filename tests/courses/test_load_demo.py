@@ -1,0 +1,157 @@
+import datetime as dt
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from courses.models import Batch, Category, Course
+
+
+def load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def next_months(today: dt.date, count: int = 3) -> list[dt.date]:
+    """The first days of the `count` months after today's month."""
+    months, month = [], today.replace(day=1)
+    for _ in range(count):
+        month = (month + dt.timedelta(days=31)).replace(day=1)
+        months.append(month)
+    return months
+
+
+@pytest.mark.django_db
+def test_loads_at_least_six_published_courses_in_three_categories_including_deep_learning():
+    load_demo()
+
+    published = Course.objects.published()
+    assert published.count() >= 6
+    assert set(published.values_list("category__name", flat=True)) == {
+        "Data Science & AI",
+        "Cloud & DevOps",
+        "Software Engineering",
+    }
+    deep_learning = published.get(slug="deep-learning")
+    assert deep_learning.title == "Deep Learning"
+    assert "\n\n" in deep_learning.description
+    assert published.filter(price__isnull=True).count() == 1
+    assert not published.filter(price__isnull=False, currency="").exists()
+
+
+@pytest.mark.django_db
+def test_each_published_course_has_a_weekday_and_a_weekend_batch_in_each_of_next_three_months():
+    load_demo()
+    today = timezone.localdate()
+
+    expected = {(month, track) for month in next_months(today) for track in Batch.Track}
+    open_batches = Batch.objects.open_for_enquiry()
+    for course in Course.objects.published():
+        batches = open_batches.filter(course=course)
+        assert {(batch.month, batch.track) for batch in batches} == expected, course.slug
+    assert not Batch.objects.filter(start_date__lte=today).exists()
+    assert open_batches.values("timezone").distinct().count() >= 2
+    assert open_batches.filter(delivery=Batch.Delivery.CLASSROOM).exclude(location="").exists()
+    assert open_batches.filter(capacity__isnull=True).exists()
+    assert open_batches.values("capacity").distinct().count() >= 4
+
+
+@pytest.mark.django_db
+def test_exactly_one_cancelled_and_one_unpublished_batch_neither_open_for_enquiry():
+    load_demo()
+
+    cancelled = Batch.objects.get(status=Batch.Status.CANCELLED)
+    unpublished = Batch.objects.get(is_published=False)
+    assert cancelled != unpublished
+    open_batches = Batch.objects.open_for_enquiry()
+    assert cancelled not in open_batches
+    assert unpublished not in open_batches
+    assert cancelled.start_date > timezone.localdate()
+    assert unpublished.start_date > timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_running_twice_creates_nothing_the_second_time():
+    load_demo()
+    first = {
+        model: set(model.objects.values_list("pk", flat=True))
+        for model in (Category, Course, Batch)
+    }
+
+    second_output = load_demo()
+
+    assert {
+        model: set(model.objects.values_list("pk", flat=True))
+        for model in (Category, Course, Batch)
+    } == first
+    assert f"Batches: 0 created, {len(first[Batch])} updated." in second_output
+
+
+@pytest.mark.django_db
+def test_rerun_keeps_unrelated_rows_and_restores_demo_values():
+    load_demo()
+    staff_category = Category.objects.create(name="Design", slug="design")
+    staff_batch = Batch.objects.filter(track=Batch.Track.WEEKEND).first()
+    staff_batch.pk = None
+    staff_batch.start_date += dt.timedelta(days=1)  # A Sunday start, added by staff.
+    staff_batch.save()
+    Course.objects.filter(slug="deep-learning").update(title="Deep Learning (old title)")
+
+    load_demo()
+
+    assert Category.objects.filter(pk=staff_category.pk).exists()
+    assert Batch.objects.filter(pk=staff_batch.pk).exists()
+    assert Course.objects.get(slug="deep-learning").title == "Deep Learning"
+
+
+@pytest.mark.parametrize(
+    ("now", "time_zone", "weekday_starts", "weekend_starts"),
+    [
+        pytest.param(
+            dt.datetime(2026, 12, 30, 12, tzinfo=dt.UTC),
+            "UTC",
+            ["2027-01-04", "2027-02-01", "2027-03-01"],
+            ["2027-01-02", "2027-02-06", "2027-03-06"],
+            id="year-end",
+        ),
+        pytest.param(
+            dt.datetime(2027, 1, 31, 20, tzinfo=dt.UTC),
+            "UTC",
+            ["2027-02-01", "2027-03-01", "2027-04-05"],
+            ["2027-02-06", "2027-03-06", "2027-04-03"],
+            id="month-end",
+        ),
+        pytest.param(
+            # Still 31 January in UTC, already 1 February in India: the local date counts.
+            dt.datetime(2027, 1, 31, 20, tzinfo=dt.UTC),
+            "Asia/Kolkata",
+            ["2027-03-01", "2027-04-05", "2027-05-03"],
+            ["2027-03-06", "2027-04-03", "2027-05-01"],
+            id="month-end-local-date",
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_batches_start_on_the_first_monday_and_first_saturday_of_the_next_three_months(
+    settings, now, time_zone, weekday_starts, weekend_starts
+):
+    settings.TIME_ZONE = time_zone
+    with time_machine.travel(now, tick=False):
+        load_demo()
+
+    regular = Batch.objects.filter(
+        course__slug="system-design", status=Batch.Status.SCHEDULED, is_published=True
+    )
+    weekday = regular.filter(track=Batch.Track.WEEKDAY).order_by("start_date")
+    weekend = regular.filter(track=Batch.Track.WEEKEND).order_by("start_date")
+    assert [f"{batch.start_date}" for batch in weekday] == weekday_starts
+    assert [f"{batch.start_date}" for batch in weekend] == weekend_starts
+    for batch in weekday:
+        assert batch.end_date.strftime("%A") == "Friday"
+        assert batch.end_date - batch.start_date == dt.timedelta(days=25)
+    for batch in weekend:
+        assert batch.end_date.strftime("%A") == "Sunday"
+        assert batch.end_date - batch.start_date == dt.timedelta(days=36)

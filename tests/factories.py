@@ -1,0 +1,79 @@
+"""Small factory functions: sensible defaults, every field overridable."""
+
+import datetime as dt
+import itertools
+import uuid
+
+from django.utils import timezone
+
+from courses.models import Batch, Category, Course
+from enquiries import services
+from enquiries.models import Enquiry
+
+_sequence = itertools.count(1)
+
+
+def next_weekday(start: dt.date, weekday: int) -> dt.date:
+    """The first date on or after `start` falling on `weekday` (Monday is 0)."""
+    return start + dt.timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def make_category(**overrides) -> Category:
+    n = next(_sequence)
+    fields = {"name": f"Category {n}", "slug": f"category-{n}"} | overrides
+    return Category.objects.create(**fields)
+
+
+def make_course(**overrides) -> Course:
+    n = next(_sequence)
+    fields = {
+        "title": f"Course {n}",
+        "slug": f"course-{n}",
+        "summary": f"What course {n} teaches.",
+        "description": "A longer description.",
+        "duration_hours": 40,
+        "is_published": True,
+    } | overrides
+    if "category" not in fields:
+        fields["category"] = make_category()
+    course = Course(**fields)
+    course.full_clean()
+    course.save()
+    return course
+
+
+def make_batch(**overrides) -> Batch:
+    """A published weekday batch starting on the first Monday at least two weeks ahead."""
+    track = overrides.get("track", Batch.Track.WEEKDAY)
+    if "start_date" not in overrides:
+        soon = timezone.localdate() + dt.timedelta(days=14)
+        overrides["start_date"] = next_weekday(soon, 0 if track == Batch.Track.WEEKDAY else 5)
+    start = overrides["start_date"]
+    fields = {
+        "track": track,
+        "end_date": start + dt.timedelta(days=25),
+        "session_start": dt.time(19, 0),
+        "session_end": dt.time(21, 0),
+        "timezone": "Asia/Kolkata",
+        "capacity": 20,
+    } | overrides
+    if "course" not in fields:
+        fields["course"] = make_course()
+    batch = Batch(**fields)
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+def make_enquiry(**overrides) -> Enquiry:
+    """An enquiry created the way the site creates one: through the service."""
+    batch = overrides.pop("batch", None)
+    course = overrides.pop("course", None) or (batch.course if batch else make_course())
+    fields = {
+        "name": "Asha Verma",
+        "email": "asha@example.com",
+        "phone": "+919812345678",
+        "message": "",
+        "submission_token": uuid.uuid4(),
+    } | overrides
+    return services.submit_enquiry(course=course, batch=batch, **fields)
