@@ -261,6 +261,13 @@ class Batch(models.Model):
                 name="batch_capacity_positive",
                 violation_error_message="Capacity must be at least one seat, or empty.",
             ),
+            models.UniqueConstraint(
+                fields=["course", "track", "start_date", "session_start"],
+                name="batch_unique_per_course_track_start",
+                violation_error_message=(
+                    "This course already has a batch on this track starting at that date and time."
+                ),
+            ),
             models.CheckConstraint(
                 condition=~Q(delivery="classroom") | ~Q(location=""),
                 name="batch_classroom_has_location",
