@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
+from .forms import parse_month
 from .models import Batch, Category, Course
 
 
@@ -57,8 +60,11 @@ class MonthListFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        year, month = self.value().split("-")
-        return queryset.filter(start_date__year=year, start_date__month=month)
+        try:
+            month = parse_month(self.value())
+        except ValidationError as error:
+            raise IncorrectLookupParameters(error) from error
+        return queryset.in_month(month)
 
 
 @admin.register(Batch)

@@ -282,6 +282,7 @@ class Batch(models.Model):
         )
 
     def clean(self) -> None:
+        # The time zone name is checked by the field's validator.
         errors = {}
         if self.start_date:
             is_weekend = self.start_date.weekday() >= 5
@@ -289,10 +290,6 @@ class Batch(models.Model):
                 errors["start_date"] = "A weekday batch must start on a day from Monday to Friday."
             elif self.track == self.Track.WEEKEND and not is_weekend:
                 errors["start_date"] = "A weekend batch must start on a Saturday or Sunday."
-        if self.timezone and self.timezone not in iana_time_zones():
-            errors["timezone"] = (
-                f"“{self.timezone}” is not a time zone name. Use an IANA name such as Asia/Kolkata."
-            )
         if errors:
             raise ValidationError(errors)
 

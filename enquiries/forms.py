@@ -17,6 +17,7 @@ class EnquiryForm(forms.Form):
     )
     email = forms.EmailField(
         label="Email address",
+        max_length=254,
         help_text="We send your enquiry reference here.",
         error_messages={
             "required": "Please give an email address so we can reply.",
@@ -60,6 +61,7 @@ class EnquiryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> carries the token
         self.helper.layout = Layout(
             Field("name", autocomplete="name"),
             Field("email", autocomplete="email"),

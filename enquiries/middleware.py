@@ -1,5 +1,7 @@
 from urllib.parse import urlsplit
 
+from .services import clean_text
+
 ATTRIBUTION_SESSION_KEY = "attribution"
 UTM_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 SKIPPED_PREFIXES = ("/admin/", "/static/")
@@ -23,13 +25,17 @@ class AttributionMiddleware:
 
     @staticmethod
     def record(request) -> None:
-        utm = {key: request.GET[key][:100] for key in UTM_PARAMETERS if request.GET.get(key)}
-        referrer = request.headers.get("referer", "")
+        utm = {
+            key: clean_text(request.GET[key], limit=100)
+            for key in UTM_PARAMETERS
+            if request.GET.get(key)
+        }
+        referrer = clean_text(request.headers.get("referer", ""), limit=500)
         external = bool(referrer) and urlsplit(referrer).netloc not in ("", request.get_host())
         if not utm and not external:
             return
         request.session[ATTRIBUTION_SESSION_KEY] = {
-            "landing_page": request.get_full_path()[:500],
-            "referrer": referrer[:500] if external else "",
+            "landing_page": clean_text(request.get_full_path(), limit=500),
+            "referrer": referrer if external else "",
             **utm,
         }

@@ -8,6 +8,13 @@ PHONE_HELP = "Include your country code, e.g. +91 98123 45678 or +44 20 7946 095
 
 def normalise_phone(raw: str) -> str:
     """Return the number in E.164 (+919812345678) or raise ValidationError in plain words."""
+    if any(char.isalpha() for char in raw):
+        # phonenumbers reads letters as keypad digits and drops "ext.": refuse rather than
+        # store a number the learner never typed.
+        raise ValidationError(
+            "Enter digits only, with the country code, e.g. +91 98123 45678.",
+            code="invalid_phone",
+        )
     try:
         number = phonenumbers.parse(raw.strip(), None)
     except phonenumbers.NumberParseException:

@@ -27,6 +27,15 @@ class CourseNotOpen(EnquiryRefused):
     pass
 
 
+class ConsentMissing(EnquiryRefused):
+    pass
+
+
+def clean_text(value: str, *, limit: int) -> str:
+    """Drop control characters (a NUL breaks PostgreSQL) and cap the length."""
+    return "".join(char for char in value if char.isprintable())[:limit]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Attribution:
     came_from: str = ""
@@ -40,8 +49,12 @@ class Attribution:
 
     @classmethod
     def from_mapping(cls, values: dict, *, came_from: str = "") -> "Attribution":
-        known = {name: str(values.get(name, ""))[:500] for name in cls.__dataclass_fields__}
-        return cls(**(known | {"came_from": came_from[:500]}))
+        limits = {field.name: field.max_length for field in Enquiry._meta.fields}
+        known = {
+            name: clean_text(str(values.get(name, "")), limit=limits[name])
+            for name in cls.__dataclass_fields__
+        }
+        return cls(**(known | {"came_from": clean_text(came_from, limit=limits["came_from"])}))
 
 
 def ensure_batch_open(*, course: Course, batch: Batch) -> None:
@@ -61,6 +74,7 @@ def submit_enquiry(
     email: str,
     phone: str,
     message: str = "",
+    consented: bool,
     submission_token: uuid.UUID,
     attribution: Attribution | None = None,
     is_spam: bool = False,
@@ -74,6 +88,8 @@ def submit_enquiry(
     existing = Enquiry.objects.filter(submission_token=submission_token).first()
     if existing is not None:
         return existing
+    if not consented:
+        raise ConsentMissing("We can only take an enquiry when you agree to be contacted.")
 
     if is_spam:
         if batch is not None and batch.course_id != course.pk:
@@ -97,7 +113,8 @@ def submit_enquiry(
         status=Enquiry.Status.SPAM if is_spam else Enquiry.Status.NEW,
         **asdict(attribution or Attribution()),
     )
-    enquiry.full_clean()
+    # Uniqueness is left to the database: _save_once handles a twin submission in a race.
+    enquiry.full_clean(validate_unique=False)
     return _save_once(enquiry)
 
 

@@ -18,7 +18,7 @@ def _requested_batch(course: Course, raw_id: str | None) -> tuple[Batch | None, 
         return None, ""
     batch = (
         Batch.objects.select_related("course").filter(pk=raw_id).first()
-        if raw_id.isdigit()
+        if raw_id.isascii() and raw_id.isdigit()
         else None
     )
     if batch is None:
@@ -35,11 +35,8 @@ def enquire(request: HttpRequest, slug: str) -> HttpResponse:
     course = get_object_or_404(Course.objects.published().select_related("category"), slug=slug)
     if request.method == "POST":
         form = EnquiryForm(request.POST)
-        batch, refusal = _requested_batch(course, request.POST.get("batch"))
-        is_spam = bool(request.POST.get("website"))
-        if refusal and not is_spam:
-            form.clear_batch()
-        elif form.is_valid():
+        if form.is_valid():
+            batch = form.cleaned_data["batch"]
             try:
                 enquiry = services.submit_enquiry(
                     course=course,
@@ -48,12 +45,13 @@ def enquire(request: HttpRequest, slug: str) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     phone=form.cleaned_data["phone"],
                     message=form.cleaned_data["message"],
+                    consented=form.cleaned_data["consent"],
                     submission_token=form.cleaned_data["submission_token"],
                     attribution=services.Attribution.from_mapping(
                         request.session.get(ATTRIBUTION_SESSION_KEY, {}),
                         came_from=form.cleaned_data["came_from"],
                     ),
-                    is_spam=is_spam,
+                    is_spam=bool(form.cleaned_data["website"]),
                 )
             except services.EnquiryRefused as error:
                 refusal, batch = str(error), None
@@ -61,6 +59,10 @@ def enquire(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 request.session[RECEIVED_SESSION_KEY] = enquiry.reference
                 return redirect("enquiries:received")
+        else:
+            batch, refusal = _requested_batch(course, request.POST.get("batch"))
+            if refusal:
+                form.clear_batch()
     else:
         batch, refusal = _requested_batch(course, request.GET.get("batch"))
         form = EnquiryForm(

@@ -1,4 +1,6 @@
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 
 
 @pytest.fixture(autouse=True)
@@ -14,3 +16,16 @@ def staff_client(client, django_user_model):
     )
     client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static_files(tmp_path_factory):
+    """Serve static files as production does: collected, hashed and compressed.
+
+    With DEBUG off the manifest storage needs collectstatic, so a template naming a missing
+    file fails here as it would on a deploy.
+    """
+    static_root = tmp_path_factory.mktemp("static_root")
+    with override_settings(STATIC_ROOT=static_root):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield

@@ -74,6 +74,7 @@ def make_enquiry(**overrides) -> Enquiry:
         "email": "asha@example.com",
         "phone": "+919812345678",
         "message": "",
+        "consented": True,
         "submission_token": uuid.uuid4(),
     } | overrides
     return services.submit_enquiry(course=course, batch=batch, **fields)

@@ -1,0 +1,266 @@
+"""Every list page runs the same number of SQL queries for 5 rows as for 100 (no query per row).
+
+Each test loads its page with 5 rows and again with 100, counts the queries both times, checks
+that they match the pinned number and that the page really shows the rows. Public pages stay
+within five queries.
+"""
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from courses.models import Batch, Course
+from enquiries.models import Enquiry
+from enquiries.services import Attribution
+from tests.factories import make_category, make_course, make_enquiry, next_weekday
+
+PUBLIC_PAGE_QUERY_LIMIT = 5
+
+# Pinned query counts: a change here means a page's queries changed; make sure it's on purpose.
+HOME_QUERIES = 2  # featured courses with next batch; next batches
+COURSE_LIST_QUERIES = 3  # categories with counts; paginator count; one page of courses
+COURSE_DETAIL_QUERIES = 2  # the course; its open batches with seats
+SCHEDULE_QUERIES = 3  # courses with open batches; months; the filtered batches
+# Admin: session, user; list filters (start months or utm sources, courses); filtered and full
+# result counts; the page of rows; date hierarchy bounds and levels.
+BATCH_ADMIN_QUERIES = 9
+ENQUIRY_ADMIN_QUERIES = 9
+
+TIME_ZONES = ["Asia/Kolkata", "Europe/London", "America/New_York"]
+
+
+def count_queries(client, url: str) -> tuple[int, str]:
+    """Load url; return the number of SQL queries it ran and the page's HTML."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries), response.content.decode()
+
+
+def assert_same_queries_for_5_and_100(
+    client,
+    url: str,
+    *,
+    grow_to: Callable[[int], None],
+    rows_shown: Callable[[str], int],
+    expected_rows: Callable[[int], int],
+    pinned: int,
+    django_assert_num_queries,
+) -> None:
+    """Load url with 5 rows, then with 100: same count, the pinned count, the rows on the page."""
+    counts = {}
+    for size in (5, 100):
+        grow_to(size)
+        counts[size], html = count_queries(client, url)
+        assert rows_shown(html) == expected_rows(size), f"{url} with {size} rows"
+        with django_assert_num_queries(pinned, info=f"{url} with {size} rows"):
+            client.get(url)
+    assert counts[5] == counts[100], f"{url}: {counts[5]} queries for 5 rows, {counts[100]} for 100"
+    assert counts[100] == pinned
+
+
+class BatchMaker:
+    """Adds valid batches one week apart (weekday on Mondays, weekend on Saturdays), mixing
+    courses, categories, time zones, modes and capacities; bulk-inserted for speed."""
+
+    def __init__(self, *, courses: list[Course] | None = None):
+        self.first_monday = next_weekday(timezone.localdate() + dt.timedelta(days=7), 0)
+        self.categories = [make_category() for _ in range(3)]
+        self.courses = courses
+        self.made = 0
+
+    def grow_to(self, size: int) -> None:
+        new = range(self.made, size)
+        courses = self.courses or Course.objects.bulk_create(
+            Course(
+                category=self.categories[i % len(self.categories)],
+                title=f"Course {i:03}",
+                slug=f"course-{i:03}",
+                summary=f"What course {i} teaches.",
+                duration_hours=40,
+                is_published=True,
+            )
+            for i in new
+        )
+        batches = [self.batch(i, courses[n % len(courses)]) for n, i in enumerate(new)]
+        for batch in batches:
+            batch.clean()  # the weekday/weekend and time zone rules; constraints hold in the DB
+        Batch.objects.bulk_create(batches)
+        self.made = size
+
+    def batch(self, i: int, course: Course) -> Batch:
+        weekend = i % 2 == 1
+        start = self.first_monday + dt.timedelta(weeks=i, days=5 if weekend else 0)
+        classroom = i % 3 == 0
+        return Batch(
+            course=course,
+            track=Batch.Track.WEEKEND if weekend else Batch.Track.WEEKDAY,
+            start_date=start,
+            end_date=start + dt.timedelta(days=25),
+            session_start=dt.time(9 + i % 10, 0),
+            session_end=dt.time(11 + i % 10, 0),
+            timezone=TIME_ZONES[i % len(TIME_ZONES)],
+            delivery=Batch.Delivery.CLASSROOM if classroom else Batch.Delivery.ONLINE,
+            location=f"Room {i}" if classroom else "",
+            capacity=None if i % 4 == 0 else 1 + i % 30,
+        )
+
+
+def enquire_links(html: str) -> int:
+    return html.count(">Enquire Now<")
+
+
+def admin_rows(html: str) -> int:
+    return html.count('class="action-select"')
+
+
+def course_cards(html: str) -> int:
+    return html.count('class="card h-100 course-card')
+
+
+# Public pages
+
+
+@pytest.mark.django_db
+def test_home_runs_same_queries_for_5_and_100_courses_and_batches(
+    client, django_assert_num_queries
+):
+    maker = BatchMaker()
+
+    assert_same_queries_for_5_and_100(
+        client,
+        "/",
+        grow_to=maker.grow_to,
+        rows_shown=lambda html: course_cards(html) + enquire_links(html),
+        expected_rows=lambda size: 2 * min(size, 6),
+        pinned=HOME_QUERIES,
+        django_assert_num_queries=django_assert_num_queries,
+    )
+    assert HOME_QUERIES <= PUBLIC_PAGE_QUERY_LIMIT
+
+
+@pytest.mark.django_db
+def test_schedule_runs_same_queries_for_5_and_100_batches(client, django_assert_num_queries):
+    maker = BatchMaker()
+
+    assert_same_queries_for_5_and_100(
+        client,
+        "/schedule/",
+        grow_to=maker.grow_to,
+        rows_shown=enquire_links,
+        expected_rows=lambda size: size,
+        pinned=SCHEDULE_QUERIES,
+        django_assert_num_queries=django_assert_num_queries,
+    )
+    assert SCHEDULE_QUERIES <= PUBLIC_PAGE_QUERY_LIMIT
+
+
+@pytest.mark.django_db
+def test_filtered_schedule_runs_same_queries_for_5_and_100_batches(
+    client, django_assert_num_queries
+):
+    maker = BatchMaker()
+
+    assert_same_queries_for_5_and_100(
+        client,
+        "/schedule/?track=weekday&mode=online",
+        grow_to=maker.grow_to,
+        rows_shown=enquire_links,
+        # Weekday batches are the even ones, classroom ones every third: i % 6 in {2, 4}.
+        expected_rows=lambda size: sum(1 for i in range(size) if i % 6 in {2, 4}),
+        pinned=SCHEDULE_QUERIES,
+        django_assert_num_queries=django_assert_num_queries,
+    )
+
+
+@pytest.mark.django_db
+def test_course_list_runs_same_queries_for_5_and_100_courses(client, django_assert_num_queries):
+    maker = BatchMaker()
+
+    assert_same_queries_for_5_and_100(
+        client,
+        "/courses/",
+        grow_to=maker.grow_to,
+        rows_shown=course_cards,
+        expected_rows=lambda size: min(size, 12),
+        pinned=COURSE_LIST_QUERIES,
+        django_assert_num_queries=django_assert_num_queries,
+    )
+    assert COURSE_LIST_QUERIES <= PUBLIC_PAGE_QUERY_LIMIT
+
+
+@pytest.mark.django_db
+def test_course_detail_runs_same_queries_for_5_and_100_batches(client, django_assert_num_queries):
+    course = make_course(slug="python")
+    maker = BatchMaker(courses=[course])
+
+    assert_same_queries_for_5_and_100(
+        client,
+        "/courses/python/",
+        grow_to=maker.grow_to,
+        rows_shown=enquire_links,
+        expected_rows=lambda size: size,
+        pinned=COURSE_DETAIL_QUERIES,
+        django_assert_num_queries=django_assert_num_queries,
+    )
+    assert COURSE_DETAIL_QUERIES <= PUBLIC_PAGE_QUERY_LIMIT
+
+
+# Admin changelists
+
+
+@pytest.mark.django_db
+def test_batch_admin_list_runs_same_queries_for_5_and_100_batches(
+    admin_client, django_assert_num_queries
+):
+    maker = BatchMaker()
+
+    assert_same_queries_for_5_and_100(
+        admin_client,
+        "/admin/courses/batch/",
+        grow_to=maker.grow_to,
+        rows_shown=admin_rows,
+        expected_rows=lambda size: size,
+        pinned=BATCH_ADMIN_QUERIES,
+        django_assert_num_queries=django_assert_num_queries,
+    )
+
+
+@pytest.mark.django_db
+def test_enquiry_admin_list_runs_same_queries_for_5_and_100_enquiries(
+    admin_client, django_assert_num_queries
+):
+    maker = BatchMaker()
+    maker.grow_to(10)
+    batches = itertools.cycle(Batch.objects.select_related("course"))
+    made = 0
+
+    def grow_to(size: int) -> None:
+        nonlocal made
+        for i in range(made, size):
+            batch = next(batches)
+            if i % 2:
+                make_enquiry(course=batch.course, name=f"Learner {i}")
+            else:
+                make_enquiry(
+                    batch=batch,
+                    name=f"Learner {i}",
+                    attribution=Attribution(utm_source=f"campaign-{i % 4}"),
+                )
+        made = size
+
+    assert_same_queries_for_5_and_100(
+        admin_client,
+        "/admin/enquiries/enquiry/",
+        grow_to=grow_to,
+        rows_shown=admin_rows,
+        expected_rows=lambda size: size,
+        pinned=ENQUIRY_ADMIN_QUERIES,
+        django_assert_num_queries=django_assert_num_queries,
+    )
+    assert Enquiry.objects.filter(kind=Enquiry.Kind.BATCH).count() == 50
