@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "import_export",
+    "simple_history",
     "courses",
     "enquiries",
 ]
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "enquiries.middleware.AttributionMiddleware",
 ]
 
@@ -164,6 +167,38 @@ TASKS = {
         "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Email: SMTP when EMAIL_HOST is set, otherwise printed to the console (development).
+_email_host = os.environ.get("EMAIL_HOST", "")
+if _email_host:
+    _email_port = int(os.environ.get("EMAIL_PORT", "587"))
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": _email_port,
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=_email_port == 587),
+                "use_ssl": env_bool("EMAIL_USE_SSL", default=_email_port == 465),
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Batchwise <courses@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where new-enquiry notifications go when the enquiry has no owner.
+ENQUIRY_NOTIFY_EMAIL = os.environ.get("ENQUIRY_NOTIFY_EMAIL", "")
+# Absolute links in emails (to the admin, to the schedule).
+SITE_URL = os.environ.get("BATCHWISE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Delivery attempts before an email is marked failed (backoff doubles from a minute).
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("BATCHWISE_EMAIL_MAX_ATTEMPTS", "8"))
+
+# Exports need the "export" permission (enquiries.export_enquiry), given to the Sales group.
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 
 # A strict policy: no inline scripts or styles anywhere on the public site.
 SECURE_CSP = {

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 @cache
@@ -101,10 +102,34 @@ class Course(models.Model):
     is_published = models.BooleanField(
         "published", default=False, help_text="Only published courses appear on the site."
     )
+
+    # Scheduling defaults, used when staff plan a month's batches.
+    weekday_session_start = models.TimeField(default=dt.time(19, 0))
+    weekday_session_end = models.TimeField(default=dt.time(21, 0))
+    weekend_session_start = models.TimeField(default=dt.time(10, 0))
+    weekend_session_end = models.TimeField(default=dt.time(13, 0))
+    default_timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        default="Asia/Kolkata",
+        validators=[validate_time_zone],
+        help_text="IANA time zone of planned batches, e.g. Asia/Kolkata.",
+    )
+    default_capacity = models.PositiveIntegerField(
+        "capacity", null=True, blank=True, help_text="Seats per planned batch; empty = unlimited."
+    )
+    weekday_batch_weeks = models.PositiveSmallIntegerField(
+        "weekday batch length (weeks)", default=4
+    )
+    weekend_batch_weeks = models.PositiveSmallIntegerField(
+        "weekend batch length (weeks)", default=6
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CourseQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["title"]
@@ -123,6 +148,22 @@ class Course(models.Model):
                 condition=Q(price__isnull=True) | ~Q(currency=""),
                 name="course_price_has_currency",
                 violation_error_message="A price needs a currency.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday_session_end__gt=F("weekday_session_start"))
+                & Q(weekend_session_end__gt=F("weekend_session_start")),
+                name="course_default_sessions_end_after_start",
+                violation_error_message="A default session must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday_batch_weeks__gt=0) & Q(weekend_batch_weeks__gt=0),
+                name="course_default_batch_weeks_positive",
+                violation_error_message="A batch lasts at least one week.",
+            ),
+            models.CheckConstraint(
+                condition=Q(default_capacity__isnull=True) | Q(default_capacity__gt=0),
+                name="course_default_capacity_positive",
+                violation_error_message="Capacity must be at least one seat, or empty.",
             ),
         ]
 
@@ -240,6 +281,7 @@ class Batch(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = BatchQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["start_date", "track", "session_start"]

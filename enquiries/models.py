@@ -1,8 +1,11 @@
 import secrets
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from courses.models import Batch, Course
 
@@ -19,10 +22,17 @@ def new_reference() -> str:
 
 class EnquiryQuerySet(models.QuerySet):
     def for_admin_list(self):
-        return self.select_related("course", "batch", "batch__course")
+        return self.select_related("course", "batch", "owner", "duplicate_of")
 
     def not_spam(self):
         return self.exclude(status=Enquiry.Status.SPAM)
+
+    def open(self):
+        """Still being worked: not enrolled, lost or spam."""
+        return self.filter(status__in=Enquiry.OPEN_STATUSES)
+
+    def follow_up_due(self, *, today=None):
+        return self.open().filter(follow_up_on__lte=today or timezone.localdate())
 
 
 class Enquiry(models.Model):
@@ -37,6 +47,16 @@ class Enquiry(models.Model):
         ENROLLED = "enrolled", "Enrolled"
         LOST = "lost", "Lost"
         SPAM = "spam", "Spam"
+
+    class LostReason(models.TextChoices):
+        PRICE = "price", "Price"
+        TIMING = "timing", "Dates or times don't suit"
+        COMPETITOR = "competitor", "Chose another provider"
+        NO_RESPONSE = "no_response", "Stopped responding"
+        NOT_A_FIT = "not_a_fit", "Course not a fit"
+        OTHER = "other", "Other"
+
+    OPEN_STATUSES = (Status.NEW, Status.CONTACTED, Status.QUALIFIED)
 
     reference = models.CharField(
         max_length=REFERENCE_LENGTH, unique=True, default=new_reference, editable=False
@@ -56,6 +76,27 @@ class Enquiry(models.Model):
     message = models.TextField(blank=True)
     consent_at = models.DateTimeField(help_text="When the learner agreed to be contacted.")
     status = models.CharField(max_length=10, choices=Status, default=Status.NEW)
+    lost_reason = models.CharField(max_length=20, choices=LostReason, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_enquiries",
+        help_text="The person responsible for following this enquiry up.",
+    )
+    follow_up_on = models.DateField("follow up on", null=True, blank=True)
+    first_response_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the enquiry first left “new”."
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        help_text="An earlier open enquiry from the same person for the same course.",
+    )
 
     # Where the lead came from, recorded by the system.
     came_from = models.CharField(
@@ -73,11 +114,23 @@ class Enquiry(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EnquiryQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["submission_token", "updated_at"])
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "enquiries"
+        permissions = [("export_enquiry", "Can export enquiries")]
+        indexes = [
+            models.Index(fields=["course", "email"]),
+            models.Index(fields=["course", "phone"]),
+            models.Index(fields=["owner", "status"]),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="lost") | ~Q(lost_reason=""),
+                name="enquiry_lost_has_reason",
+                violation_error_message="Say why the enquiry was lost.",
+            ),
             models.CheckConstraint(
                 condition=(Q(kind="batch") & Q(batch__isnull=False))
                 | (~Q(kind="batch") & Q(batch__isnull=True)),
@@ -88,3 +141,96 @@ class Enquiry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} · {self.name} · {self.course}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def first_response_time(self):
+        if self.first_response_at is None:
+            return None
+        return self.first_response_at - self.created_at
+
+
+class StatusChange(models.Model):
+    """One step of an enquiry through the pipeline: from, to, who and when."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=Enquiry.Status)
+    to_status = models.CharField(max_length=10, choices=Enquiry.Status)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Note(models.Model):
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class RoundRobinCursor(models.Model):
+    """Who was assigned last in a rotation, kept in the database so every process shares it."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OutgoingEmail(models.Model):
+    """An email we owe someone: kept until delivered, retried with backoff when SMTP fails."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", "Enquiry acknowledgement"
+        NOTIFICATION = "notification", "New enquiry notification"
+        BATCH_CANCELLED = "batch_cancelled", "Batch cancelled"
+        OTHER = "other", "Other"
+
+    kind = models.CharField(max_length=30, choices=Kind)
+    enquiry = models.ForeignKey(
+        Enquiry, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
+    )
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to}"

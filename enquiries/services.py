@@ -1,14 +1,34 @@
 """Writes with rules: every enquiry is created here, whether from the site, the admin or a shell."""
 
+import datetime as dt
 import uuid
 from dataclasses import asdict, dataclass
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from courses.models import Batch, Course
 
-from .models import Enquiry, new_reference
+from . import emails
+from .models import Enquiry, Note, RoundRobinCursor, StatusChange, new_reference
+
+SALES_GROUP = "Sales"
+SCHEDULER_GROUP = "Scheduler"
+DUPLICATE_WINDOW = dt.timedelta(days=30)
+
+Status = Enquiry.Status
+# Where an enquiry may go next. Closed states can be reopened; spam only back to new.
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    Status.NEW: {Status.CONTACTED, Status.QUALIFIED, Status.ENROLLED, Status.LOST, Status.SPAM},
+    Status.CONTACTED: {Status.QUALIFIED, Status.ENROLLED, Status.LOST, Status.SPAM},
+    Status.QUALIFIED: {Status.CONTACTED, Status.ENROLLED, Status.LOST},
+    Status.ENROLLED: {Status.QUALIFIED, Status.LOST},
+    Status.LOST: {Status.CONTACTED, Status.QUALIFIED},
+    Status.SPAM: {Status.NEW},
+}
 
 
 class EnquiryRefused(Exception):
@@ -29,6 +49,10 @@ class CourseNotOpen(EnquiryRefused):
 
 class ConsentMissing(EnquiryRefused):
     pass
+
+
+class PipelineError(Exception):
+    """A status change the pipeline does not allow; the message is shown to staff."""
 
 
 def clean_text(value: str, *, limit: int) -> str:
@@ -79,11 +103,16 @@ def submit_enquiry(
     attribution: Attribution | None = None,
     is_spam: bool = False,
 ) -> Enquiry:
-    """Record a learner's enquiry, once per submission token.
+    """Record a learner's enquiry, once per submission token, and tell both sides.
 
     A repeated token (double click, refresh, back-and-resubmit) returns the enquiry the first
     submission created. A filled honeypot (`is_spam`) is stored as spam without telling the
     sender, so bots learn nothing; the batch checks are skipped for it.
+
+    A real enquiry is linked to an open one from the same person for the same course in the
+    last 30 days (and goes to its owner), or else assigned round-robin within Sales. The
+    acknowledgement and the owner's notification are queued in the same transaction, so an
+    enquiry that is rolled back sends nothing.
     """
     existing = Enquiry.objects.filter(submission_token=submission_token).first()
     if existing is not None:
@@ -115,7 +144,111 @@ def submit_enquiry(
     )
     # Uniqueness is left to the database: _save_once handles a twin submission in a race.
     enquiry.full_clean(validate_unique=False)
-    return _save_once(enquiry)
+    with transaction.atomic():
+        if not is_spam:
+            enquiry.duplicate_of = find_open_original(enquiry)
+            enquiry.owner = (
+                enquiry.duplicate_of.owner if enquiry.duplicate_of else next_sales_owner()
+            )
+        saved = _save_once(enquiry)
+        if saved is enquiry and not is_spam:
+            emails.queue_enquiry_emails(enquiry)
+    return saved
+
+
+def find_open_original(enquiry: Enquiry) -> Enquiry | None:
+    """The earliest open enquiry with the same email or phone for the same course, if recent."""
+    since = timezone.now() - DUPLICATE_WINDOW
+    return (
+        Enquiry.objects.open()
+        .filter(course_id=enquiry.course_id, created_at__gte=since)
+        .filter(Q(email__iexact=enquiry.email) | Q(phone=enquiry.phone))
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
+def next_sales_owner() -> AbstractBaseUser | None:
+    """The next active member of Sales after the last one assigned; None if Sales is empty.
+
+    The rotation's position is a database row locked while it moves, so assignments stay
+    fair across restarts and across any number of processes.
+    """
+    members = list(
+        get_user_model()
+        .objects.filter(groups__name=SALES_GROUP, is_active=True)
+        .order_by("pk")
+        .distinct()
+    )
+    if not members:
+        return None
+    with transaction.atomic():
+        RoundRobinCursor.objects.get_or_create(name=SALES_GROUP)
+        cursor = RoundRobinCursor.objects.select_for_update().get(name=SALES_GROUP)
+        after_last = [user for user in members if user.pk > (cursor.last_user_id or 0)]
+        owner = (after_last or members)[0]
+        cursor.last_user = owner
+        cursor.save(update_fields=["last_user"])
+    return owner
+
+
+def change_status(
+    *,
+    enquiry: Enquiry,
+    to: str,
+    by: AbstractBaseUser | None,
+    lost_reason: str = "",
+) -> StatusChange:
+    """Move an enquiry along the pipeline and record who moved it, and when."""
+    with transaction.atomic():
+        enquiry = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+        current = Status(enquiry.status)
+        target = Status(to)
+        if target not in ALLOWED_TRANSITIONS[current]:
+            raise PipelineError(f"An enquiry can't go from {current.label} to {target.label}.")
+        if target == Status.LOST and not lost_reason:
+            raise PipelineError("Say why the enquiry was lost.")
+        now = timezone.now()
+        change = StatusChange.objects.create(
+            enquiry=enquiry, from_status=current, to_status=target, changed_by=by, changed_at=now
+        )
+        enquiry.status = target
+        enquiry.lost_reason = lost_reason if target == Status.LOST else ""
+        if current == Status.NEW and enquiry.first_response_at is None:
+            enquiry.first_response_at = now
+        enquiry.full_clean(validate_unique=False)
+        enquiry.save()
+    return change
+
+
+def assign(*, enquiry: Enquiry, owner: AbstractBaseUser | None, by: AbstractBaseUser) -> Enquiry:
+    """Give an enquiry to someone (or no one); the history records who did it."""
+    enquiry.owner = owner
+    enquiry._history_user = by
+    enquiry.save(update_fields=["owner", "updated_at"])
+    return enquiry
+
+
+def add_note(*, enquiry: Enquiry, author: AbstractBaseUser, text: str) -> Note:
+    note = Note(enquiry=enquiry, author=author, text=text.strip())
+    note.full_clean()
+    note.save()
+    return note
+
+
+def cancel_batch(*, batch: Batch, by: AbstractBaseUser | None) -> list[Enquiry]:
+    """Cancel a batch and email everyone with an open enquiry for it; returns those told."""
+    with transaction.atomic():
+        batch = Batch.objects.select_for_update().select_related("course").get(pk=batch.pk)
+        if batch.status == Batch.Status.CANCELLED:
+            return []
+        batch.status = Batch.Status.CANCELLED
+        batch._history_user = by
+        batch.save(update_fields=["status", "updated_at"])
+        to_tell = list(batch.enquiries.open().select_related("course"))
+        for enquiry in to_tell:
+            emails.queue_batch_cancelled(enquiry=enquiry, batch=batch)
+    return to_tell
 
 
 def _save_once(enquiry: Enquiry, *, attempts: int = 3) -> Enquiry:

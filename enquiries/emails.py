@@ -1,0 +1,160 @@
+"""Emails we owe people are rows in OutgoingEmail, written in the caller's transaction.
+
+A task delivers each one after the transaction commits. When SMTP fails the row stays, and is
+retried with exponential backoff; a row is claimed before it is sent, so two workers never
+send the same email.
+"""
+
+import datetime as dt
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Enquiry, OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+FIRST_RETRY_DELAY = dt.timedelta(minutes=1)
+LONGEST_RETRY_DELAY = dt.timedelta(hours=6)
+# A claimed email whose worker died is offered again after this long.
+STALE_CLAIM = dt.timedelta(minutes=15)
+
+
+def queue_email(
+    *, kind: str, to: str, template: str, context: dict, enquiry: Enquiry | None = None
+) -> OutgoingEmail:
+    """Render templates/emails/<template>{_subject.txt,.txt,.html} and queue the message."""
+    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    email = OutgoingEmail.objects.create(
+        kind=kind,
+        enquiry=enquiry,
+        to=to,
+        subject=" ".join(render_to_string(f"emails/{template}_subject.txt", context).split()),
+        body_text=render_to_string(f"emails/{template}.txt", context),
+        body_html=render_to_string(f"emails/{template}.html", context),
+    )
+    _deliver_after_commit(email)
+    return email
+
+
+def _deliver_after_commit(email: OutgoingEmail) -> None:
+    """Enqueue delivery once the row is committed (at once outside a transaction)."""
+    from .tasks import deliver_email  # tasks imports this module
+
+    run_after, email_id = email.next_attempt_at, email.pk
+    transaction.on_commit(
+        lambda: deliver_email.using(run_after=run_after).enqueue(email_id), robust=True
+    )
+
+
+def queue_enquiry_emails(enquiry: Enquiry) -> None:
+    """The learner's acknowledgement and the owner's notification of a new enquiry."""
+    context = {"enquiry": enquiry, "batch": enquiry.batch, "course": enquiry.course}
+    queue_email(
+        kind=OutgoingEmail.Kind.ACKNOWLEDGEMENT,
+        to=enquiry.email,
+        template="enquiry_acknowledgement",
+        context=context,
+        enquiry=enquiry,
+    )
+    recipient = (enquiry.owner.email if enquiry.owner else "") or settings.ENQUIRY_NOTIFY_EMAIL
+    if not recipient:
+        logger.warning("Enquiry %s has no owner and ENQUIRY_NOTIFY_EMAIL is unset", enquiry)
+        return
+    admin_url = settings.SITE_URL + reverse("admin:enquiries_enquiry_change", args=[enquiry.pk])
+    queue_email(
+        kind=OutgoingEmail.Kind.NOTIFICATION,
+        to=recipient,
+        template="enquiry_notification",
+        context=context | {"admin_url": admin_url},
+        enquiry=enquiry,
+    )
+
+
+def queue_batch_cancelled(*, enquiry: Enquiry, batch) -> OutgoingEmail:
+    schedule_url = settings.SITE_URL + reverse("courses:detail", args=[batch.course.slug])
+    return queue_email(
+        kind=OutgoingEmail.Kind.BATCH_CANCELLED,
+        to=enquiry.email,
+        template="batch_cancelled",
+        context={"enquiry": enquiry, "batch": batch, "schedule_url": schedule_url + "#schedule"},
+        enquiry=enquiry,
+    )
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """1, 2, 4, 8 … minutes after each failure, at most six hours."""
+    return min(FIRST_RETRY_DELAY * 2 ** max(attempts - 1, 0), LONGEST_RETRY_DELAY)
+
+
+def deliver(email_id: int) -> str:
+    """Send one queued email if it is due; returns what happened (sent, retry, failed, skipped)."""
+    now = timezone.now()
+    claimed = OutgoingEmail.objects.filter(
+        pk=email_id, status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now
+    ).update(status=OutgoingEmail.Status.SENDING, attempts=F("attempts") + 1)
+    if not claimed:
+        return "skipped"
+    email = OutgoingEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(email.subject, email.body_text, to=[email.to])
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        email.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+            email.status = OutgoingEmail.Status.FAILED
+            email.save(update_fields=["status", "last_error"])
+            logger.error("Giving up on email %s after %s attempts", email.pk, email.attempts)
+            return "failed"
+        email.status = OutgoingEmail.Status.PENDING
+        email.next_attempt_at = timezone.now() + retry_delay(email.attempts)
+        email.save(update_fields=["status", "last_error", "next_attempt_at"])
+        _deliver_after_commit(email)
+        logger.warning("Email %s not sent (%s); retrying later", email.pk, email.last_error)
+        return "retry"
+    email.status = OutgoingEmail.Status.SENT
+    email.sent_at = timezone.now()
+    email.save(update_fields=["status", "sent_at"])
+    return "sent"
+
+
+def requeue_due(*, now: dt.datetime | None = None) -> int:
+    """Offer again every email that is due, including claims whose worker died.
+
+    The periodic safety net (`manage.py send_pending_emails`): delivery tasks are normally
+    enqueued on commit, but a task lost with a worker must not lose the email.
+    """
+    now = now or timezone.now()
+    OutgoingEmail.objects.filter(
+        status=OutgoingEmail.Status.SENDING, next_attempt_at__lte=now - STALE_CLAIM
+    ).update(status=OutgoingEmail.Status.PENDING)
+    due = list(
+        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now)
+    )
+    for email in due:
+        _deliver_after_commit(email)
+    return len(due)
+
+
+def retry_now(emails) -> int:
+    """Staff's "retry now": failed or waiting emails become due immediately."""
+    emails = list(
+        emails.filter(status__in=[OutgoingEmail.Status.FAILED, OutgoingEmail.Status.PENDING])
+    )
+    for email in emails:
+        email.status = OutgoingEmail.Status.PENDING
+        email.next_attempt_at = timezone.now()
+        if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+            email.attempts = settings.EMAIL_MAX_ATTEMPTS - 1
+        email.save(update_fields=["status", "next_attempt_at", "attempts"])
+        _deliver_after_commit(email)
+    return len(emails)
