@@ -9,7 +9,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run demo test lint format check-python clean
+.PHONY: help install run worker demo test lint format check-python clean
 
 help:
 	@echo "make run     install, migrate, load demo data and serve http://$(HOST):$(PORT)"
@@ -34,10 +34,16 @@ node_modules/.installed: package.json
 
 install: $(VENV)/.installed node_modules/.installed
 
+# The task worker (it sends the emails) runs beside the dev server and stops with it.
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
+	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: install
+	$(DEV_ENV) $(BIN)/python manage.py db_worker
 
 demo: install
 	$(DEV_ENV) $(BIN)/python manage.py load_demo

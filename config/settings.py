@@ -5,6 +5,7 @@ start-up, so a production deployment can never run on a development secret.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -119,6 +120,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # Tests use a file, not shared-cache memory: threads then queue on the write lock as in
+    # production instead of failing with "table is locked". One file per test run.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"batchwise-test-{os.getpid()}.sqlite3")
     }
 else:
     # Persistent connections, checked before reuse.
