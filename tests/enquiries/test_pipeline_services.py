@@ -233,7 +233,7 @@ def test_notes_and_reassignment_record_who(sales):
     )
     services.assign(enquiry=enquiry, owner=bela, by=anil)
 
-    assert (note.author, note.text) == (anil, "Called; wants the weekend batch.")
+    assert (note.author, note.text) == (anil, "Wants the weekend batch.")
     enquiry.refresh_from_db()
     assert enquiry.owner == bela
     assert enquiry.history.first().history_user == anil
