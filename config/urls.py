@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from enquiries.views_staff import staff_dashboard
+
 admin.site.site_header = "Batchwise back office"
 admin.site.site_title = "Batchwise"
 admin.site.index_title = "Courses, batches and enquiries"
 
 urlpatterns = [
+    # Before admin/, whose catch-all would otherwise answer this URL.
+    path("admin/dashboard/", staff_dashboard, name="staff-dashboard"),
     path("admin/", admin.site.urls),
     path("", include("enquiries.urls")),
     path("", include("courses.urls")),
