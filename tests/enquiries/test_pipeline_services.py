@@ -228,9 +228,7 @@ def test_notes_and_reassignment_record_who(sales):
     anil, bela = sales("anil"), sales("bela")
     enquiry = make_enquiry()
 
-    note = services.add_note(
-        enquiry=enquiry, author=anil, text="  Called; wants the weekend batch. "
-    )
+    note = services.add_note(enquiry=enquiry, author=anil, text="  Wants the weekend batch. ")
     services.assign(enquiry=enquiry, owner=bela, by=anil)
 
     assert (note.author, note.text) == (anil, "Wants the weekend batch.")
