@@ -4,7 +4,7 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -194,16 +194,27 @@ class BatchQuerySet(models.QuerySet):
         return self.published().scheduled().upcoming(today=today)
 
     def with_seats(self):
-        """Annotate seats_taken and seats_left (None when the batch has no capacity limit).
+        """Annotate seats_taken (confirmed), seats_held (open waiting-list offers) and
+        seats_left (None when the batch has no capacity limit).
 
-        Every page and list that shows seats reads them from here, so the day seats are
-        counted from enrollments only this method changes.
+        Every page and list that shows seats reads them from here. Enrollments and offers
+        live in the enquiries app; they are reached through their reverse relations so this
+        app never imports that one.
         """
+        now = timezone.now()
         return self.annotate(
-            seats_taken=Value(0, output_field=IntegerField()),
+            seats_taken=Count(
+                "enrollments", filter=Q(enrollments__status="confirmed"), distinct=True
+            ),
+            seats_held=Count(
+                "waitlist",
+                filter=Q(waitlist__status="offered", waitlist__offer_expires_at__gt=now),
+                distinct=True,
+            ),
+            waiting_count=Count("waitlist", filter=Q(waitlist__status="waiting"), distinct=True),
             seats_left=Case(
                 When(capacity__isnull=True, then=Value(None)),
-                default=F("capacity") - F("seats_taken"),
+                default=F("capacity") - F("seats_taken") - F("seats_held"),
                 output_field=IntegerField(),
             ),
         )
@@ -273,6 +284,12 @@ class Batch(models.Model):
     capacity = models.PositiveIntegerField(
         null=True, blank=True, help_text="Number of seats; leave empty for unlimited."
     )
+    min_participants = models.PositiveIntegerField(
+        "minimum participants",
+        null=True,
+        blank=True,
+        help_text="Confirmed seats needed for the batch to run; empty = no minimum.",
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.SCHEDULED)
     is_published = models.BooleanField(
         "published", default=True, help_text="Unpublished batches are hidden from the site."
@@ -302,6 +319,13 @@ class Batch(models.Model):
                 condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
                 name="batch_capacity_positive",
                 violation_error_message="Capacity must be at least one seat, or empty.",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_participants__isnull=True)
+                | Q(capacity__isnull=True)
+                | Q(min_participants__lte=F("capacity")),
+                name="batch_minimum_within_capacity",
+                violation_error_message="The minimum cannot be more than the capacity.",
             ),
             models.UniqueConstraint(
                 fields=["course", "track", "start_date", "session_start"],
@@ -366,6 +390,11 @@ class Batch(models.Model):
     def is_full(self) -> bool:
         seats_left = getattr(self, "seats_left", None)
         return seats_left is not None and seats_left <= 0
+
+    @property
+    def is_guaranteed(self) -> bool:
+        """Enough confirmed seats to run (needs with_seats())."""
+        return self.min_participants is not None and self.seats_taken >= self.min_participants
 
     def closed_reason(self, *, today: dt.date | None = None) -> str | None:
         """Why this batch takes no enquiries, in words a learner understands; None if open."""

@@ -89,6 +89,53 @@ def queue_batch_cancelled(*, enquiry: Enquiry, batch) -> OutgoingEmail:
     )
 
 
+def queue_waitlist_joined(entry) -> OutgoingEmail:
+    from .seats import waiting_position
+
+    leave_url = settings.SITE_URL + reverse("enquiries:waitlist_leave", args=[entry.token])
+    return queue_email(
+        kind=OutgoingEmail.Kind.WAITLIST,
+        to=entry.email,
+        template="waitlist_joined",
+        context={
+            "entry": entry,
+            "batch": entry.batch,
+            "position": waiting_position(entry),
+            "leave_url": leave_url,
+        },
+        enquiry=entry.enquiry,
+    )
+
+
+def queue_seat_offer(entry) -> OutgoingEmail:
+    accept_url = settings.SITE_URL + reverse("enquiries:offer_accept", args=[entry.token])
+    leave_url = settings.SITE_URL + reverse("enquiries:waitlist_leave", args=[entry.token])
+    return queue_email(
+        kind=OutgoingEmail.Kind.SEAT_OFFER,
+        to=entry.email,
+        template="seat_offer",
+        context={
+            "entry": entry,
+            "batch": entry.batch,
+            "accept_url": accept_url,
+            "leave_url": leave_url,
+        },
+        enquiry=entry.enquiry,
+    )
+
+
+def queue_seat_cancelled(*, learner, batch) -> OutgoingEmail:
+    """To a learner with a seat or a waiting-list place in a batch that was cancelled."""
+    schedule_url = settings.SITE_URL + reverse("courses:detail", args=[batch.course.slug])
+    return queue_email(
+        kind=OutgoingEmail.Kind.BATCH_CANCELLED,
+        to=learner.email,
+        template="batch_cancelled",
+        context={"enquiry": learner, "batch": batch, "schedule_url": schedule_url + "#schedule"},
+        enquiry=getattr(learner, "enquiry", None),
+    )
+
+
 def retry_delay(attempts: int) -> dt.timedelta:
     """1, 2, 4, 8 … minutes after each failure, at most six hours."""
     return min(FIRST_RETRY_DELAY * 2 ** max(attempts - 1, 0), LONGEST_RETRY_DELAY)

@@ -82,3 +82,29 @@ class EnquiryForm(forms.Form):
         """Re-render as a plain course enquiry, keeping everything else the learner typed."""
         self.data = self.data.copy()
         self.data["batch"] = ""
+
+
+class WaitlistForm(forms.Form):
+    name = EnquiryForm.base_fields["name"]
+    email = EnquiryForm.base_fields["email"]
+    phone = EnquiryForm.base_fields["phone"]
+    consent = forms.BooleanField(
+        label="I agree to be contacted by email or phone about a seat in this batch.",
+        error_messages={"required": "Please tick this box so we can offer you a seat."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> carries the token
+        self.helper.layout = Layout(
+            Field("name", autocomplete="name"),
+            Field("email", autocomplete="email"),
+            Field("phone", autocomplete="tel", inputmode="tel"),
+            "consent",
+            Submit("submit", "Join the waiting list", css_class="btn-lg"),
+        )
+
+    def clean_phone(self) -> str:
+        return normalise_phone(self.cleaned_data["phone"])

@@ -4,6 +4,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -211,6 +212,9 @@ class OutgoingEmail(models.Model):
         ACKNOWLEDGEMENT = "acknowledgement", "Enquiry acknowledgement"
         NOTIFICATION = "notification", "New enquiry notification"
         BATCH_CANCELLED = "batch_cancelled", "Batch cancelled"
+        WAITLIST = "waitlist", "Waiting list place"
+        SEAT_OFFER = "seat_offer", "Seat offer"
+        UNDER_MINIMUM = "under_minimum", "Batch under its minimum"
         OTHER = "other", "Other"
 
     kind = models.CharField(max_length=30, choices=Kind)
@@ -234,3 +238,122 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.to}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=Enrollment.Status.CONFIRMED)
+
+
+class Enrollment(models.Model):
+    """A seat in a batch. Created and freed only by enquiries.seats."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        CANCELLED = "cancelled", "Cancelled"
+        TRANSFERRED = "transferred", "Transferred"
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="enrollments")
+    enquiry = models.ForeignKey(
+        Enquiry, on_delete=models.SET_NULL, null=True, blank=True, related_name="enrollments"
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    phone = models.CharField(max_length=20, blank=True, validators=[validate_e164])
+    status = models.CharField(max_length=12, choices=Status, default=Status.CONFIRMED)
+    transferred_to = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transferred_from",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["batch", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "batch",
+                condition=Q(status="confirmed"),
+                name="enrollment_one_confirmed_seat_per_learner",
+                violation_error_message="This learner already has a seat in this batch.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.batch}"
+
+
+class WaitlistEntryQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(status=WaitlistEntry.Status.WAITING)
+
+    def holding_offer(self, *, now=None):
+        """Offers still open: each holds a seat until it is accepted or runs out."""
+        return self.filter(
+            status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now or timezone.now()
+        )
+
+
+class WaitlistEntry(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        OFFERED = "offered", "Offered a seat"
+        ACCEPTED = "accepted", "Accepted"
+        EXPIRED = "expired", "Offer expired"
+        LEFT = "left", "Left the list"
+        CANCELLED = "cancelled", "Cancelled"
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="waitlist")
+    enquiry = models.ForeignKey(
+        Enquiry, on_delete=models.SET_NULL, null=True, blank=True, related_name="waitlist_entries"
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    phone = models.CharField(max_length=20, blank=True, validators=[validate_e164])
+    position = models.PositiveIntegerField(help_text="Lower goes first; staff may reorder.")
+    consent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the learner agreed to be contacted."
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.WAITING)
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    enrollment = models.OneToOneField(
+        Enrollment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = WaitlistEntryQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["token"])
+
+    class Meta:
+        ordering = ["batch", "position", "created_at"]
+        verbose_name_plural = "waiting list entries"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "batch",
+                condition=Q(status__in=["waiting", "offered"]),
+                name="waitlist_one_place_per_learner",
+                violation_error_message="This learner is already on this batch's waiting list.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
+                name="waitlist_offer_has_expiry",
+                violation_error_message="An offer needs an expiry time.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.batch} · #{self.position}"

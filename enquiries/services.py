@@ -236,8 +236,14 @@ def add_note(*, enquiry: Enquiry, author: AbstractBaseUser, text: str) -> Note:
     return note
 
 
-def cancel_batch(*, batch: Batch, by: AbstractBaseUser | None) -> list[Enquiry]:
-    """Cancel a batch and email everyone with an open enquiry for it; returns those told."""
+def cancel_batch(*, batch: Batch, by: AbstractBaseUser | None) -> list:
+    """Cancel a batch: end its seats and waiting list, and email each person concerned once.
+
+    Returns those told: open enquirers first, then learners with a seat or a waiting-list
+    place who had not enquired under the same email.
+    """
+    from .seats import release_batch  # seats builds on this module
+
     with transaction.atomic():
         batch = Batch.objects.select_for_update().select_related("course").get(pk=batch.pk)
         if batch.status == Batch.Status.CANCELLED:
@@ -245,10 +251,16 @@ def cancel_batch(*, batch: Batch, by: AbstractBaseUser | None) -> list[Enquiry]:
         batch.status = Batch.Status.CANCELLED
         batch._history_user = by
         batch.save(update_fields=["status", "updated_at"])
-        to_tell = list(batch.enquiries.open().select_related("course"))
-        for enquiry in to_tell:
+        told = list(batch.enquiries.open().select_related("course"))
+        for enquiry in told:
             emails.queue_batch_cancelled(enquiry=enquiry, batch=batch)
-    return to_tell
+        addresses = {enquiry.email.lower() for enquiry in told}
+        for learner in release_batch(batch):
+            if learner.email.lower() not in addresses:
+                addresses.add(learner.email.lower())
+                emails.queue_seat_cancelled(learner=learner, batch=batch)
+                told.append(learner)
+    return told
 
 
 def _save_once(enquiry: Enquiry, *, attempts: int = 3) -> Enquiry:

@@ -1,13 +1,14 @@
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from courses.models import Batch, Course
 
-from . import services
-from .forms import EnquiryForm
+from . import seats, services
+from .forms import EnquiryForm, WaitlistForm
 from .middleware import ATTRIBUTION_SESSION_KEY
-from .models import Enquiry
+from .models import Enquiry, WaitlistEntry
 
 RECEIVED_SESSION_KEY = "enquiry_received"
 
@@ -85,3 +86,77 @@ def enquiry_received(request: HttpRequest) -> HttpResponse:
         else None
     )
     return render(request, "enquiries/received.html", {"enquiry": enquiry})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def join_waitlist(request: HttpRequest, slug: str) -> HttpResponse:
+    course = get_object_or_404(Course.objects.published(), slug=slug)
+    raw_id = request.GET.get("batch", "")
+    batch = get_object_or_404(
+        Batch.objects.open_for_enquiry().for_schedule().filter(course=course),
+        pk=int(raw_id) if raw_id.isascii() and raw_id.isdigit() else 0,
+    )
+    form = WaitlistForm(request.POST or None)
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = seats.join_waitlist(
+                batch=batch,
+                learner=seats.Learner(
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    phone=form.cleaned_data["phone"],
+                ),
+                consented=form.cleaned_data["consent"],
+            )
+        except seats.SeatError as error:
+            refusal = str(error)
+        else:
+            return redirect("enquiries:waitlist_place", token=entry.token)
+    return render(
+        request,
+        "enquiries/waitlist_join.html",
+        {"course": course, "batch": batch, "form": form, "refusal": refusal},
+    )
+
+
+def _entry_or_404(token: str) -> WaitlistEntry:
+    return get_object_or_404(
+        WaitlistEntry.objects.select_related("batch", "batch__course", "enrollment"), token=token
+    )
+
+
+def waitlist_place(request: HttpRequest, token: str) -> HttpResponse:
+    """The learner's private page: their place, an offer to accept, or the seat they got."""
+    entry = _entry_or_404(token)
+    position = (
+        seats.waiting_position(entry) if entry.status == WaitlistEntry.Status.WAITING else None
+    )
+    return render(request, "enquiries/waitlist_place.html", {"entry": entry, "position": position})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def waitlist_leave(request: HttpRequest, token: str) -> HttpResponse:
+    entry = _entry_or_404(token)
+    if request.method == "POST":
+        seats.leave_waitlist(token=token)
+        messages.success(request, "You have left the waiting list. We won't offer you a seat.")
+        return redirect("enquiries:waitlist_place", token=token)
+    return render(request, "enquiries/waitlist_leave.html", {"entry": entry})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def offer_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The offer email links here; the place page shows the offer with its Accept button.
+
+    Accepting is a POST, so a mail scanner following the link cannot take the seat.
+    """
+    _entry_or_404(token)
+    if request.method == "POST":
+        try:
+            seats.accept_offer(token=token)
+        except seats.SeatError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Your seat is confirmed. We look forward to seeing you.")
+    return redirect("enquiries:waitlist_place", token=token)
