@@ -1,10 +1,18 @@
-from django.contrib import admin
+import datetime as dt
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import parse_month
+from . import services
+from .forms import MonthField, parse_month
 from .models import Batch, Category, Course
 
 
@@ -26,8 +34,38 @@ class CategoryAdmin(admin.ModelAdmin):
         return category.published_count
 
 
+def month_input(label: str, help_text: str) -> MonthField:
+    return MonthField(
+        label=label,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+        error_messages={"required": f"Choose the {label.lower()} (YYYY-MM)."},
+    )
+
+
+class PlanBatchesForm(forms.Form):
+    first_month = month_input("First month", "The first month to plan, e.g. 2027-01.")
+    last_month = month_input(
+        "Last month",
+        f"The last month to plan, included; at most {services.MAX_PLANNED_MONTHS} months "
+        "from the first.",
+    )
+
+
+def default_plan_range(today: dt.date) -> dict[str, str]:
+    """The next three months."""
+    first = services.next_month(today)
+    last = services.next_month(services.next_month(first))
+    return {"first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}"}
+
+
+def count_of(number: int, singular: str, plural: str) -> str:
+    """count_of(1, "batch", "batches") → "1 batch"; count_of(0, …) → "0 batches"."""
+    return f"{number} {singular if number == 1 else plural}"
+
+
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(SimpleHistoryAdmin):
     list_display = ["title", "category", "level", "duration_hours", "price", "is_published"]
     list_filter = ["is_published", "category", "level"]
     list_select_related = ["category"]
@@ -39,8 +77,84 @@ class CourseAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "description"]}),
         ("Details", {"fields": ["level", "duration_hours", ("price", "currency")]}),
+        (
+            "Scheduling defaults",
+            {
+                "fields": [
+                    ("weekday_session_start", "weekday_session_end"),
+                    ("weekend_session_start", "weekend_session_end"),
+                    "default_timezone",
+                    "default_capacity",
+                    ("weekday_batch_weeks", "weekend_batch_weeks"),
+                ],
+                "description": (
+                    "Used by “Plan batches…” on the course list: a weekday batch from the "
+                    "first Monday of each month and a weekend batch from the first Saturday. "
+                    "Session times are wall-clock times in this time zone."
+                ),
+            },
+        ),
         ("Publishing", {"fields": ["is_published", "created_at", "updated_at"]}),
     ]
+    actions = ["plan_batches"]
+
+    def has_plan_batches_permission(self, request) -> bool:
+        return request.user.has_perm("courses.add_batch")
+
+    @admin.action(description="Plan batches…", permissions=["plan_batches"])
+    def plan_batches(self, request, queryset):
+        """Month range form → preview of every batch → confirm → create the missing ones."""
+        courses = list(queryset)
+        if "first_month" not in request.POST:
+            form = PlanBatchesForm(initial=default_plan_range(timezone.localdate()))
+            return self._plan_batches_page(request, courses, form)
+        form = PlanBatchesForm(request.POST)
+        if not form.is_valid():
+            return self._plan_batches_page(request, courses, form)
+        commit = request.POST.get("confirm") == "yes"
+        try:
+            planned = services.plan_batches(
+                courses=courses,
+                first_month=form.cleaned_data["first_month"],
+                last_month=form.cleaned_data["last_month"],
+                commit=commit,
+                by=request.user,
+            )
+        except services.PlanningError as error:
+            form.add_error(None, str(error))
+            return self._plan_batches_page(request, courses, form)
+        if not commit:
+            return self._plan_batches_page(request, courses, form, planned=planned)
+        created = sum(1 for item in planned if not item.exists)
+        existed = len(planned) - created
+        self.message_user(
+            request,
+            f"Created {count_of(created, 'batch', 'batches')}; {existed} already existed.",
+            messages.SUCCESS,
+        )
+        return None
+
+    def _plan_batches_page(self, request, courses, form, *, planned=None):
+        to_create = [item for item in planned or [] if not item.exists]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Plan batches",
+            "subtitle": (
+                ", ".join(course.title for course in courses)
+                if len(courses) <= 3
+                else f"{len(courses)} courses"
+            ),
+            "opts": self.opts,
+            "courses": courses,
+            "form": form,
+            "planned": planned,
+            "to_create": to_create,
+            "existing": [item for item in planned or [] if item.exists],
+            "create_label": f"Create {count_of(len(to_create), 'batch', 'batches')}",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/courses/plan_batches.html", context)
 
 
 class MonthListFilter(admin.SimpleListFilter):
@@ -68,7 +182,7 @@ class MonthListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Batch)
-class BatchAdmin(admin.ModelAdmin):
+class BatchAdmin(SimpleHistoryAdmin):
     list_display = [
         "course",
         "month",
@@ -90,6 +204,7 @@ class BatchAdmin(admin.ModelAdmin):
     autocomplete_fields = ["course"]
     readonly_fields = ["created_at", "updated_at"]
     ordering = ["start_date", "track"]
+    actions = ["copy_to_next_month"]
     fieldsets = [
         (None, {"fields": ["course", "track", "status", "is_published"]}),
         (
@@ -121,3 +236,25 @@ class BatchAdmin(admin.ModelAdmin):
     @admin.display(description="seats taken", ordering="seats_taken")
     def seats_taken(self, batch):
         return batch.seats_taken
+
+    @admin.action(description="Copy to next month", permissions=["add"])
+    def copy_to_next_month(self, request, queryset):
+        created, skipped, refused = 0, 0, []
+        for batch in queryset.select_related("course"):
+            try:
+                copy = services.copy_to_next_month(batch=batch, by=request.user)
+            except services.PlanningError as error:
+                refused.append(f"{batch}: {error}")
+                continue
+            if copy is None:
+                skipped += 1
+            else:
+                created += 1
+        self.message_user(
+            request,
+            f"Copied {count_of(created, 'batch', 'batches')} to the next month; "
+            f"{skipped} already had a copy there.",
+            messages.SUCCESS if created else messages.WARNING,
+        )
+        for reason in refused:
+            self.message_user(request, f"Not copied: {reason}", messages.ERROR)
