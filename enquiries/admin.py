@@ -1,7 +1,41 @@
-from django.contrib import admin
+"""The back office: sales staff work enquiries through the pipeline; emails we owe are visible.
 
-from .models import Enquiry
+The admin stays thin: every status change goes through services.change_status, every
+reassignment through services.assign and every note through services.add_note.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import TruncMonth
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django.utils.timesince import timesince
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from courses.forms import parse_month
+
+from . import emails, services
+from .models import Enquiry, Note, OutgoingEmail
 from .phones import display_phone
+from .resources import EnquiryResource
 
 SOURCE_FIELDS = [
     "came_from",
@@ -13,20 +47,289 @@ SOURCE_FIELDS = [
     "utm_term",
     "utm_content",
 ]
+Status = Enquiry.Status
+
+
+def count_of(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def enquiries(number: int) -> str:
+    return count_of(number, "enquiry", "enquiries")
+
+
+def person(user) -> str:
+    if user is None:
+        return "The system"
+    return user.get_full_name() or user.get_username()
+
+
+def when(moment: dt.datetime) -> str:
+    """A moment as staff read it: weekday, date, time and zone."""
+    return f"{timezone.localtime(moment):%a %d %b %Y, %H:%M %Z}"
+
+
+def enquiry_link(enquiry_id: int, text: str) -> str:
+    return format_html(
+        '<a href="{}">{}</a>', reverse("admin:enquiries_enquiry_change", args=[enquiry_id]), text
+    )
+
+
+# Filters
+
+
+class MyOpenEnquiriesFilter(admin.SimpleListFilter):
+    title = "my enquiries"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("open", "My open enquiries")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.open().filter(owner=request.user)
+        return queryset
+
+
+class FollowUpFilter(admin.SimpleListFilter):
+    """Open enquiries by their follow-up date, relative to today in the site's time zone."""
+
+    title = "follow-up (open enquiries)"
+    parameter_name = "follow_up"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("today", "Due today"),
+            ("overdue", "Overdue"),
+            ("upcoming", "Upcoming"),
+            ("none", "Not set"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        conditions = {
+            "today": Q(follow_up_on=today),
+            "overdue": Q(follow_up_on__lt=today),
+            "upcoming": Q(follow_up_on__gt=today),
+            "none": Q(follow_up_on__isnull=True),
+        }
+        if self.value() not in conditions:
+            return queryset
+        return queryset.open().filter(conditions[self.value()])
+
+
+class BatchMonthFilter(admin.SimpleListFilter):
+    """Like the batch list's start month filter, on the enquiry's batch."""
+
+    title = "batch start month"
+    parameter_name = "batch_month"
+
+    def lookups(self, request, model_admin):
+        months = (
+            model_admin.get_queryset(request)
+            .filter(batch__isnull=False)
+            .annotate(month=TruncMonth("batch__start_date"))
+            .order_by("month")
+            .values_list("month", flat=True)
+            .distinct()
+        )
+        return [(f"{month:%Y-%m}", f"{month:%B %Y}") for month in months]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            month = parse_month(self.value())
+        except ValidationError as error:
+            raise IncorrectLookupParameters(error) from error
+        return queryset.filter(
+            batch__start_date__year=month.year, batch__start_date__month=month.month
+        )
+
+
+class RepeatsFilter(admin.SimpleListFilter):
+    title = "repeats"
+    parameter_name = "repeats"
+
+    def lookups(self, request, model_admin):
+        return [("only", "Repeats only")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "only":
+            return queryset.filter(duplicate_of__isnull=False)
+        return queryset
+
+
+# The change form
+
+
+def status_change_refusal(*, enquiry: Enquiry, to: str, lost_reason: str) -> str:
+    """Why services.change_status would refuse this move, or "" if it would make it."""
+    try:
+        services.check_status_change(enquiry=enquiry, to=to, lost_reason=lost_reason)
+    except services.PipelineError as error:
+        return str(error)
+    return ""
+
+
+class EnquiryAdminForm(forms.ModelForm):
+    class Meta:
+        model = Enquiry
+        fields = [
+            "status",
+            "lost_reason",
+            "owner",
+            "follow_up_on",
+            "course",
+            "batch",
+            "name",
+            "email",
+            "phone",
+            "message",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "owner" in self.fields:
+            # Active staff, and whoever owns it now (so saving other fields never fails).
+            self.fields["owner"].queryset = (
+                get_user_model()
+                .objects.filter(Q(is_active=True, is_staff=True) | Q(pk=self.instance.owner_id))
+                .order_by("username")
+            )
+        if "status" in self.fields and self.instance.pk:
+            # Read from the service's own table, so the hint never disagrees with the rule.
+            current = Status(self.instance.status)
+            allowed = services.ALLOWED_TRANSITIONS[current]
+            next_steps = ", ".join(status.label for status in Status if status in allowed)
+            self.fields["status"].help_text = f"From {current.label} it can go to: {next_steps}."
+        if "lost_reason" in self.fields:
+            self.fields["lost_reason"].help_text = "Needed when the status is Lost."
+
+    def clean(self):
+        cleaned_data = super().clean()
+        status = cleaned_data.get("status")
+        lost_reason = cleaned_data.get("lost_reason", "")
+        if not self.instance.pk or status is None:
+            return cleaned_data
+        if "status" in self.changed_data:
+            refusal = status_change_refusal(
+                enquiry=self.instance, to=status, lost_reason=lost_reason
+            )
+            if refusal:
+                self.add_error("status", refusal)
+        elif "lost_reason" in self.changed_data and lost_reason and status != Status.LOST:
+            self.add_error(
+                "lost_reason", "Only a lost enquiry has a lost reason; set the status to Lost too."
+            )
+        return cleaned_data
+
+
+class NoteInline(admin.StackedInline):
+    """One empty note to add; the notes already written are in the timeline, never edited."""
+
+    model = Note
+    template = "admin/enquiries/enquiry/note_inline.html"
+    fields = ["text"]
+    extra = 1
+    max_num = 1
+    can_delete = False
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimelineEntry:
+    at: dt.datetime
+    who: str
+    kind: str  # "received", "status" or "note"
+    text: str
+
+
+def timeline(enquiry: Enquiry) -> list[TimelineEntry]:
+    """The enquiry's arrival, status changes and notes, oldest first (two queries)."""
+    entries = [
+        TimelineEntry(at=enquiry.created_at, who=enquiry.name, kind="received", text="Enquired")
+    ]
+    entries += [
+        TimelineEntry(
+            at=change.changed_at, who=person(change.changed_by), kind="status", text=str(change)
+        )
+        for change in enquiry.status_changes.select_related("changed_by")
+    ]
+    entries += [
+        TimelineEntry(at=note.created_at, who=person(note.author), kind="note", text=note.text)
+        for note in enquiry.notes.select_related("author")
+    ]
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+class EnquiryHistoryContext(HistoricalRecordContextHelper):
+    """History as people read it: choice labels, dates with weekday, times with zone, and "—"
+    rather than "Deleted user (pk=None)"."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or (isinstance(value, DeletedObject) and value.pk is None):
+            return "—"
+        if field.choices:
+            return dict(field.flatchoices).get(value, value) or "—"
+        if isinstance(value, dt.datetime):
+            return when(value)
+        if isinstance(value, dt.date):
+            return f"{value:%a %d %b %Y}"
+        return super().prepare_delta_change_value(change, value)
+
+
+# The enquiry admin
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(admin.ModelAdmin):
-    list_display = ["reference", "name", "course", "batch_summary", "kind", "status", "created_at"]
+class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
+    form = EnquiryAdminForm
+    inlines = [NoteInline]
+    list_display = [
+        "reference",
+        "name",
+        "course",
+        "batch_summary",
+        "status",
+        "owner",
+        "follow_up_on",
+        "repeat_of",
+        "created",
+    ]
     list_display_links = ["reference", "name"]
-    list_filter = ["status", "kind", "course", "created_at", "utm_source"]
-    list_select_related = ["course", "batch"]
+    list_filter = [
+        MyOpenEnquiriesFilter,
+        FollowUpFilter,
+        "status",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        "course",
+        BatchMonthFilter,
+        "kind",
+        "utm_source",
+        RepeatsFilter,
+        "created_at",
+    ]
+    list_select_related = ["course", "batch", "owner", "duplicate_of"]
     search_fields = ["reference", "name", "email", "phone"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["course", "batch"]
     readonly_fields = [
         "reference",
         "kind",
+        "first_response",
+        "repeat_of",
+        "later_repeats",
         "formatted_phone",
         "consent_at",
         "created_at",
@@ -34,11 +337,45 @@ class EnquiryAdmin(admin.ModelAdmin):
         *SOURCE_FIELDS,
     ]
     fieldsets = [
-        (None, {"fields": ["reference", "status", "kind", "course", "batch"]}),
+        (
+            "Pipeline",
+            {
+                "fields": [
+                    "reference",
+                    ("status", "lost_reason"),
+                    "owner",
+                    "follow_up_on",
+                    "first_response",
+                    "repeat_of",
+                    "later_repeats",
+                ]
+            },
+        ),
+        ("Enquiry", {"fields": ["kind", "course", "batch"]}),
         ("Learner", {"fields": ["name", "email", "phone", "formatted_phone", "message"]}),
         ("Consent and record", {"fields": ["consent_at", "created_at", "updated_at"]}),
         ("Source", {"fields": SOURCE_FIELDS, "classes": ["collapse"]}),
     ]
+    actions = [
+        "assign_to_me",
+        "mark_contacted",
+        "mark_spam",
+        "export_selected_csv",
+        "export_selected_xlsx",
+    ]
+
+    # Export (django-import-export): the filtered list from the "Export" button, or the
+    # selected rows from the actions; only for users with enquiries.export_enquiry.
+    resource_classes = [EnquiryResource]
+    export_formats = [CSV, XLSX]
+    # The plain form: the selectable-fields form needs inline scripts our CSP refuses.
+    export_form_class = ExportForm
+
+    def has_add_permission(self, request):
+        # Enquiries come from learners through the site; staff record calls as notes later.
+        return False
+
+    # Columns and read-only fields
 
     @admin.display(description="batch", ordering="batch__start_date")
     def batch_summary(self, enquiry):
@@ -47,10 +384,241 @@ class EnquiryAdmin(admin.ModelAdmin):
         batch = enquiry.batch
         return f"{batch.get_track_display()} from {batch.start_date:%a %d %b %Y}"
 
+    @admin.display(description="repeat of", ordering="duplicate_of__created_at")
+    def repeat_of(self, enquiry):
+        if enquiry.duplicate_of is None:
+            return "—"
+        return enquiry_link(enquiry.duplicate_of_id, f"Repeat of {enquiry.duplicate_of.reference}")
+
+    @admin.display(description="later repeats")
+    def later_repeats(self, enquiry):
+        repeats = list(enquiry.duplicates.order_by("created_at").only("pk", "reference"))
+        if not repeats:
+            return "—"
+        return format_html_join(
+            ", ", "{}", ((enquiry_link(repeat.pk, repeat.reference),) for repeat in repeats)
+        )
+
+    @admin.display(description="first response")
+    def first_response(self, enquiry):
+        if enquiry.first_response_at is None:
+            return "Not yet: still new." if enquiry.status == Status.NEW else "—"
+        after = timesince(enquiry.created_at, enquiry.first_response_at)
+        return f"{after} after the enquiry ({when(enquiry.first_response_at)})"
+
+    @admin.display(description="created", ordering="created_at")
+    def created(self, enquiry):
+        return when(enquiry.created_at)
+
     @admin.display(description="phone (international)")
     def formatted_phone(self, enquiry):
         return display_phone(enquiry.phone)
 
+    # Saving: the pipeline fields through the services, the rest as usual
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        moving = "status" in form.changed_data
+        reassigning = "owner" in form.changed_data
+        to, lost_reason, owner = obj.status, obj.lost_reason, obj.owner
+        # The services write the pipeline fields. Until they do, the instance holds what the
+        # database holds, and the plain save below writes only the other changed fields.
+        obj.status, obj.owner_id = form.initial["status"], form.initial["owner"]
+        written_by_services = {"status", "owner"}
+        if moving:
+            obj.lost_reason = form.initial["lost_reason"]
+            written_by_services.add("lost_reason")
+        other_changes = [name for name in form.changed_data if name not in written_by_services]
+        if other_changes:
+            obj._history_user = request.user
+            obj.save(update_fields=[*other_changes, "updated_at"])
+        if reassigning:
+            services.assign(enquiry=obj, owner=owner, by=request.user)
+        if moving:
+            services.change_status(enquiry=obj, to=to, by=request.user, lost_reason=lost_reason)
+            obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Note:
+            super().save_formset(request, form, formset, change)
+            return
+        formset.new_objects = [
+            services.add_note(
+                enquiry=form.instance, author=request.user, text=note_form.cleaned_data["text"]
+            )
+            for note_form in formset.extra_forms
+            if note_form.has_changed()
+        ]
+        formset.changed_objects, formset.deleted_objects = [], []
+
+    # History (django-simple-history): who changed which field, when; never a revert, which
+    # would write the status and owner around the services.
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Past versions are shown, not restored.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return EnquiryHistoryContext(self.model, historical_record)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "owner" in form.base_fields:
+            # Pick an owner; adding or editing users belongs on the user pages.
+            widget = form.base_fields["owner"].widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return form
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["timeline"] = timeline(obj) if obj is not None else []
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # Bulk actions
+
+    @admin.action(description="Assign to me", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        selected = list(queryset)
+        assigned = 0
+        for enquiry in selected:
+            if enquiry.owner_id != request.user.pk:
+                services.assign(enquiry=enquiry, owner=request.user, by=request.user)
+                assigned += 1
+        already = len(selected) - assigned
+        message = f"Assigned {enquiries(assigned)} to you."
+        if already:
+            message += f" {count_of(already, 'was', 'were')} already yours."
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description="Mark contacted", permissions=["change"])
+    def mark_contacted(self, request, queryset):
+        self._move_all(request, queryset, to=Status.CONTACTED)
+
+    @admin.action(description="Mark spam", permissions=["change"])
+    def mark_spam(self, request, queryset):
+        self._move_all(request, queryset, to=Status.SPAM)
+
+    def _move_all(self, request, queryset, *, to: Status) -> None:
+        """Move each enquiry through the service; report the moves and each refusal's reason."""
+        moved, already = 0, 0
+        refused: dict[str, list[str]] = defaultdict(list)
+        for enquiry in queryset:
+            if enquiry.status == to:
+                already += 1
+                continue
+            try:
+                services.change_status(enquiry=enquiry, to=to, by=request.user)
+            except services.PipelineError as error:
+                refused[str(error)].append(enquiry.reference)
+            else:
+                moved += 1
+        summary = f"Moved {enquiries(moved)} to {to.label}."
+        if already:
+            summary += f" {count_of(already, 'was', 'were')} already {to.label}."
+        self.message_user(request, summary, messages.SUCCESS if moved else messages.INFO)
+        for reason, references in refused.items():
+            self.message_user(
+                request,
+                f"{enquiries(len(references))} not moved. {reason} ({', '.join(references)})",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Export selected enquiries (CSV)", permissions=["export"])
+    def export_selected_csv(self, request, queryset):
+        return self._export(request, queryset, CSV())
+
+    @admin.action(description="Export selected enquiries (Excel)", permissions=["export"])
+    def export_selected_xlsx(self, request, queryset):
+        return self._export(request, queryset, XLSX())
+
+    def _export(self, request, queryset, file_format) -> HttpResponse:
+        data = self.get_export_data(file_format, request, queryset)
+        response = HttpResponse(data, content_type=file_format.get_content_type())
+        filename = self.get_export_filename(request, queryset, file_format)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+# Outgoing email
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """What we owe people by email and how delivery went; read-only, with "Retry now"."""
+
+    list_display = [
+        "kind",
+        "to",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt",
+        "sent",
+        "short_error",
+        "enquiry_reference",
+    ]
+    list_filter = ["status", "kind"]
+    list_select_related = ["enquiry"]
+    search_fields = ["to", "subject", "enquiry__reference"]
+    actions = ["retry_now"]
+    fields = [
+        "kind",
+        "enquiry_reference",
+        "to",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "created_at",
+        "last_error",
+        "body_text",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="next attempt", ordering="next_attempt_at")
+    def next_attempt(self, email):
+        return when(email.next_attempt_at) if email.status == OutgoingEmail.Status.PENDING else "—"
+
+    @admin.display(description="sent", ordering="sent_at")
+    def sent(self, email):
+        return when(email.sent_at) if email.sent_at else "—"
+
+    @admin.display(description="last error")
+    def short_error(self, email):
+        return Truncator(email.last_error).chars(80) or "—"
+
+    @admin.display(description="enquiry", ordering="enquiry__reference")
+    def enquiry_reference(self, email):
+        if email.enquiry is None:
+            return "—"
+        return enquiry_link(email.enquiry_id, email.enquiry.reference)
+
     def has_add_permission(self, request):
-        # Enquiries come from learners through the site; staff record calls as notes later.
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # No editing a message; the list's "Retry now" needs the change permission.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Retry now", permissions=["change"])
+    def retry_now(self, request, queryset):
+        selected = queryset.count()  # before the retry changes what a status filter matches
+        retried = emails.retry_now(queryset)
+        skipped = selected - retried
+        message = f"{count_of(retried, 'email', 'emails')} will be retried now."
+        if skipped:
+            message += f" {count_of(skipped, 'was', 'were')} already sent or being sent."
+        self.message_user(request, message, messages.SUCCESS if retried else messages.INFO)
+
+
+from . import batch_admin  # noqa: E402,F401

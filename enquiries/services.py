@@ -202,12 +202,8 @@ def change_status(
     """Move an enquiry along the pipeline and record who moved it, and when."""
     with transaction.atomic():
         enquiry = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
-        current = Status(enquiry.status)
-        target = Status(to)
-        if target not in ALLOWED_TRANSITIONS[current]:
-            raise PipelineError(f"An enquiry can't go from {current.label} to {target.label}.")
-        if target == Status.LOST and not lost_reason:
-            raise PipelineError("Say why the enquiry was lost.")
+        check_status_change(enquiry=enquiry, to=to, lost_reason=lost_reason)
+        current, target = Status(enquiry.status), Status(to)
         now = timezone.now()
         change = StatusChange.objects.create(
             enquiry=enquiry, from_status=current, to_status=target, changed_by=by, changed_at=now
@@ -217,8 +213,18 @@ def change_status(
         if current == Status.NEW and enquiry.first_response_at is None:
             enquiry.first_response_at = now
         enquiry.full_clean(validate_unique=False)
+        enquiry._history_user = by
         enquiry.save()
     return change
+
+
+def check_status_change(*, enquiry: Enquiry, to: str, lost_reason: str = "") -> None:
+    """Raise PipelineError, in words staff understand, unless the move is allowed."""
+    current, target = Status(enquiry.status), Status(to)
+    if target not in ALLOWED_TRANSITIONS[current]:
+        raise PipelineError(f"An enquiry can't go from {current.label} to {target.label}.")
+    if target == Status.LOST and not lost_reason:
+        raise PipelineError("Say why the enquiry was lost.")
 
 
 def assign(*, enquiry: Enquiry, owner: AbstractBaseUser | None, by: AbstractBaseUser) -> Enquiry:

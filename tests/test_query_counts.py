@@ -29,7 +29,7 @@ SCHEDULE_QUERIES = 3  # courses with open batches; months; the filtered batches
 # Admin: session, user; list filters (start months or utm sources, courses); filtered and full
 # result counts; the page of rows; date hierarchy bounds and levels.
 BATCH_ADMIN_QUERIES = 9
-ENQUIRY_ADMIN_QUERIES = 9
+ENQUIRY_ADMIN_QUERIES = 11  # plus the owner and batch-month filters' choices
 
 TIME_ZONES = ["Asia/Kolkata", "Europe/London", "America/New_York"]
 

@@ -48,6 +48,19 @@ SALES_PERMISSIONS = {
     "courses.view_course",
     "courses.view_batch",
 }
+# Added by 0006 once seats, waiting lists and one-on-one plans exist.
+SALES_SEAT_PERMISSIONS = {
+    "enquiries.change_outgoingemail",
+    *(f"enquiries.{a}_enrollment" for a in ("add", "change", "view")),
+    "enquiries.view_historicalenrollment",
+    *(f"enquiries.{a}_waitlistentry" for a in ("add", "change", "view")),
+    "enquiries.view_historicalwaitlistentry",
+    "enquiries.change_oneononerequest",
+    "enquiries.view_oneononerequest",
+    *(f"enquiries.{a}_trainingplan" for a in ("add", "change", "view")),
+    "enquiries.view_historicaltrainingplan",
+    *(f"enquiries.{a}_plansession" for a in ("add", "change", "delete", "view")),
+}
 
 
 def change_url(changelist: str, obj) -> str:
@@ -156,7 +169,7 @@ def granted(group_name: str) -> set[str]:
 @pytest.mark.django_db
 def test_migration_creates_the_scheduler_and_sales_groups_and_the_sales_rotation():
     assert granted("Scheduler") == SCHEDULER_PERMISSIONS
-    assert granted("Sales") == SALES_PERMISSIONS
+    assert granted("Sales") == SALES_PERMISSIONS | SALES_SEAT_PERMISSIONS
     assert RoundRobinCursor.objects.filter(name="Sales").exists()
 
 

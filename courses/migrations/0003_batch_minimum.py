@@ -4,24 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0002_scheduling_defaults_and_history'),
+        ("courses", "0002_scheduling_defaults_and_history"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='batch',
-            name='min_participants',
-            field=models.PositiveIntegerField(blank=True, help_text='Confirmed seats needed for the batch to run; empty = no minimum.', null=True, verbose_name='minimum participants'),
+            model_name="batch",
+            name="min_participants",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="Confirmed seats needed for the batch to run; empty = no minimum.",
+                null=True,
+                verbose_name="minimum participants",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalbatch',
-            name='min_participants',
-            field=models.PositiveIntegerField(blank=True, help_text='Confirmed seats needed for the batch to run; empty = no minimum.', null=True, verbose_name='minimum participants'),
+            model_name="historicalbatch",
+            name="min_participants",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="Confirmed seats needed for the batch to run; empty = no minimum.",
+                null=True,
+                verbose_name="minimum participants",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='batch',
-            constraint=models.CheckConstraint(condition=models.Q(('min_participants__isnull', True), ('capacity__isnull', True), ('min_participants__lte', models.F('capacity')), _connector='OR'), name='batch_minimum_within_capacity', violation_error_message='The minimum cannot be more than the capacity.'),
+            model_name="batch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("min_participants__isnull", True),
+                    ("capacity__isnull", True),
+                    ("min_participants__lte", models.F("capacity")),
+                    _connector="OR",
+                ),
+                name="batch_minimum_within_capacity",
+                violation_error_message="The minimum cannot be more than the capacity.",
+            ),
         ),
     ]

@@ -9,107 +9,232 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enquiries', '0004_seats_and_waiting_lists'),
+        ("enquiries", "0004_seats_and_waiting_lists"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='enquiry',
-            name='kind',
-            field=models.CharField(choices=[('batch', 'Batch'), ('course', 'Course (no batch chosen)'), ('one_on_one', 'One-on-one training')], max_length=10),
+            model_name="enquiry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("batch", "Batch"),
+                    ("course", "Course (no batch chosen)"),
+                    ("one_on_one", "One-on-one training"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalenquiry',
-            name='kind',
-            field=models.CharField(choices=[('batch', 'Batch'), ('course', 'Course (no batch chosen)'), ('one_on_one', 'One-on-one training')], max_length=10),
+            model_name="historicalenquiry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("batch", "Batch"),
+                    ("course", "Course (no batch chosen)"),
+                    ("one_on_one", "One-on-one training"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.CreateModel(
-            name='OneOnOneRequest',
+            name="OneOnOneRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('preferred_days', models.JSONField(help_text='Days of the week, Monday = 0.')),
-                ('window_start', models.TimeField(help_text="Earliest start, learner's local time.")),
-                ('window_end', models.TimeField(help_text="Latest end, learner's local time.")),
-                ('timezone', models.CharField(max_length=64, validators=[courses.models.validate_time_zone])),
-                ('session_minutes', models.PositiveSmallIntegerField()),
-                ('sessions_per_week', models.PositiveSmallIntegerField()),
-                ('weeks', models.PositiveSmallIntegerField()),
-                ('earliest_start', models.DateField()),
-                ('enquiry', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='one_on_one_request', to='enquiries.enquiry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("preferred_days", models.JSONField(help_text="Days of the week, Monday = 0.")),
+                (
+                    "window_start",
+                    models.TimeField(help_text="Earliest start, learner's local time."),
+                ),
+                ("window_end", models.TimeField(help_text="Latest end, learner's local time.")),
+                (
+                    "timezone",
+                    models.CharField(max_length=64, validators=[courses.models.validate_time_zone]),
+                ),
+                ("session_minutes", models.PositiveSmallIntegerField()),
+                ("sessions_per_week", models.PositiveSmallIntegerField()),
+                ("weeks", models.PositiveSmallIntegerField()),
+                ("earliest_start", models.DateField()),
+                (
+                    "enquiry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="one_on_one_request",
+                        to="enquiries.enquiry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'one-on-one request',
+                "verbose_name": "one-on-one request",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalTrainingPlan',
+            name="HistoricalTrainingPlan",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('timezone', models.CharField(help_text="The learner's time zone.", max_length=64, validators=[courses.models.validate_time_zone])),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('learner_notified_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enquiries.oneononerequest')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        help_text="The learner's time zone.",
+                        max_length=64,
+                        validators=[courses.models.validate_time_zone],
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("learner_notified_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="enquiries.oneononerequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical training plan',
-                'verbose_name_plural': 'historical training plans',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical training plan",
+                "verbose_name_plural": "historical training plans",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='TrainingPlan',
+            name="TrainingPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=enquiries.models.new_token, editable=False, max_length=40, unique=True)),
-                ('timezone', models.CharField(help_text="The learner's time zone.", max_length=64, validators=[courses.models.validate_time_zone])),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('learner_notified_at', models.DateTimeField(blank=True, null=True)),
-                ('request', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='plan', to='enquiries.oneononerequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        default=enquiries.models.new_token,
+                        editable=False,
+                        max_length=40,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        help_text="The learner's time zone.",
+                        max_length=64,
+                        validators=[courses.models.validate_time_zone],
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("learner_notified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "request",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan",
+                        to="enquiries.oneononerequest",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PlanSession',
+            name="PlanSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('topic', models.CharField(blank=True, max_length=200)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='enquiries.trainingplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                ("topic", models.CharField(blank=True, max_length=200)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="enquiries.trainingplan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='oneononerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('window_end__gt', models.F('window_start'))), name='one_on_one_window_ends_after_start', violation_error_message='The time window must end after it starts.'),
+            model_name="oneononerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("window_end__gt", models.F("window_start"))),
+                name="one_on_one_window_ends_after_start",
+                violation_error_message="The time window must end after it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='oneononerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('session_minutes__gte', 30), ('session_minutes__lte', 480)), name='one_on_one_session_length_sensible', violation_error_message='A session lasts between 30 minutes and 8 hours.'),
+            model_name="oneononerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("session_minutes__gte", 30), ("session_minutes__lte", 480)),
+                name="one_on_one_session_length_sensible",
+                violation_error_message="A session lasts between 30 minutes and 8 hours.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='oneononerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('sessions_per_week__gte', 1), ('sessions_per_week__lte', 7)), name='one_on_one_sessions_per_week_1_to_7', violation_error_message='Choose 1 to 7 sessions a week.'),
+            model_name="oneononerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sessions_per_week__gte", 1), ("sessions_per_week__lte", 7)),
+                name="one_on_one_sessions_per_week_1_to_7",
+                violation_error_message="Choose 1 to 7 sessions a week.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='oneononerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('weeks__gte', 1), ('weeks__lte', 52)), name='one_on_one_weeks_1_to_52', violation_error_message='Choose 1 to 52 weeks.'),
+            model_name="oneononerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weeks__gte", 1), ("weeks__lte", 52)),
+                name="one_on_one_weeks_1_to_52",
+                violation_error_message="Choose 1 to 52 weeks.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plansession',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='plan_session_ends_after_start', violation_error_message='A session must end after it starts.'),
+            model_name="plansession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="plan_session_ends_after_start",
+                violation_error_message="A session must end after it starts.",
+            ),
         ),
     ]

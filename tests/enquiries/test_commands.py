@@ -36,9 +36,7 @@ def fill(batch, count: int) -> None:
 def test_under_minimum_warning_lists_only_soon_batches_under_their_minimum_once_a_day(
     django_user_model, settings
 ):
-    scheduler = django_user_model.objects.create_user(
-        "sam", email="sam@example.com", is_staff=True
-    )
+    scheduler = django_user_model.objects.create_user("sam", email="sam@example.com", is_staff=True)
     scheduler.groups.add(Group.objects.get(name=services.SCHEDULER_GROUP))
     under = make_batch(start_date=dt.date(2027, 1, 11), min_participants=4, capacity=10)
     fill(under, 2)

@@ -346,6 +346,9 @@ class Command(BaseCommand):
     help = "Create or update the demo catalog: categories, courses and their next batches."
 
     def handle(self, *args, **options):
+        self.load_catalog()
+
+    def load_catalog(self):
         today = timezone.localdate()
         self.counts = Counter()
         with transaction.atomic():

@@ -1,0 +1,76 @@
+"""`manage.py load_demo`: the demo catalog plus enough activity to see every seat state.
+
+Idempotent like the catalog: learners are matched by email, so running it again adds nothing.
+The activity goes through the same services staff and learners use.
+"""
+
+import contextlib
+
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from courses.management.commands.load_demo_catalog import Command as CatalogCommand
+from courses.management.commands.load_demo_catalog import batch_start
+from courses.models import Batch
+from enquiries import seats
+
+LEARNERS = [
+    ("Aarav Mehta", "+919820011001"),
+    ("Sofia Rossi", "+393471234567"),
+    ("Daniel Okafor", "+2348031234567"),
+    ("Meera Iyer", "+919845012345"),
+    ("James Whitfield", "+447911123456"),
+    ("Lucía Fernández", "+34612345678"),
+    ("Kenji Watanabe", "+819012345678"),
+    ("Priya Nair", "+919900112233"),
+    ("Oliver Schmidt", "+4915112345678"),
+    ("Ananya Rao", "+919811223344"),
+    ("Emma Dubois", "+33612345678"),
+    ("Rahul Verma", "+919876501234"),
+]
+
+# (course, track, seats to fill, minimum participants, people waiting): each shows one state.
+SEAT_STATES = {
+    "full with a waiting list": ("kubernetes-in-production", Batch.Track.WEEKEND, "all", None, 2),
+    "guaranteed to run": ("deep-learning", Batch.Track.WEEKDAY, 6, 5, 0),
+    "under its minimum": ("python-for-data-analysis", Batch.Track.WEEKEND, 2, 6, 0),
+}
+
+
+def demo_email(name: str) -> str:
+    return name.split()[0].lower().replace("í", "i") + "@example.com"
+
+
+class Command(CatalogCommand):
+    help = (
+        "Create or update the demo catalog and demo activity: a full batch with a waiting "
+        "list, a batch guaranteed to run and one under its minimum."
+    )
+
+    def handle(self, *args, **options):
+        self.load_catalog()
+        self.load_activity()
+
+    def load_activity(self) -> None:
+        today = timezone.localdate()
+        for state, (slug, track, fill, minimum, waiting) in SEAT_STATES.items():
+            start = batch_start(today, months_ahead=1, track=track)
+            try:
+                batch = Batch.objects.get(course__slug=slug, track=track, start_date=start)
+            except Batch.DoesNotExist as error:
+                raise CommandError(f"The demo batch for '{state}' is missing.") from error
+            if minimum is not None and batch.min_participants != minimum:
+                batch.min_participants = minimum
+                batch.full_clean()
+                batch.save()
+            count = batch.capacity if fill == "all" else fill
+            people = [
+                seats.Learner(name=name, email=demo_email(name), phone=phone)
+                for name, phone in LEARNERS[: count + waiting]
+            ]
+            for learner in people[:count]:
+                with contextlib.suppress(seats.AlreadyEnrolled):  # loaded before
+                    seats.enroll(batch=batch, learner=learner)
+            for learner in people[count:]:
+                seats.join_waitlist(batch=batch, learner=learner, consented=True)
+            self.stdout.write(self.style.SUCCESS(f"Demo batch {state}: {batch}."))
