@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from courses.sitemaps import SITEMAPS
+from courses.views_feeds import robots_txt
 from enquiries.views_staff import staff_dashboard
 
 admin.site.site_header = "Batchwise back office"
@@ -11,6 +14,8 @@ urlpatterns = [
     # Before admin/, whose catch-all would otherwise answer this URL.
     path("admin/dashboard/", staff_dashboard, name="staff-dashboard"),
     path("admin/", admin.site.urls),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("enquiries.urls")),
     path("", include("courses.urls")),
 ]

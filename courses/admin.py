@@ -5,13 +5,14 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .content_admin import CONTENT_INLINES
 from .forms import MonthField, parse_month
 from .models import Batch, Category, Course
 
@@ -74,9 +75,21 @@ class CourseAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["category"]
     readonly_fields = ["created_at", "updated_at"]
+    filter_horizontal = ["training_modes", "inclusions", "related_courses"]
+    inlines = CONTENT_INLINES
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "description"]}),
         ("Details", {"fields": ["level", "duration_hours", ("price", "currency")]}),
+        (
+            "Content",
+            {
+                "fields": ["outcomes", "training_modes", "inclusions", "related_courses"],
+                "description": (
+                    "Overview, outcomes, module summaries, answers and FAQs are Markdown. "
+                    "Curriculum, interview questions and FAQs are below; order them by number."
+                ),
+            },
+        ),
         (
             "Scheduling defaults",
             {
@@ -181,6 +194,36 @@ class MonthListFilter(admin.SimpleListFilter):
         return queryset.in_month(month)
 
 
+class SeatsListFilter(admin.SimpleListFilter):
+    """Batches by their seats, from the with_seats() annotations (no query for the choices)."""
+
+    title = "seats"
+    parameter_name = "seats"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("free", "Seats left"),
+            ("full", "Full"),
+            ("waiting", "People waiting"),
+            ("under_minimum", "Under minimum"),
+            ("guaranteed", "Guaranteed to run"),
+        ]
+
+    def queryset(self, request, queryset):
+        conditions = {
+            "free": Q(seats_left__isnull=True) | Q(seats_left__gt=0),
+            "full": Q(seats_left__lte=0),
+            "waiting": Q(waiting_count__gt=0),
+            "under_minimum": Q(min_participants__isnull=False)
+            & Q(seats_taken__lt=F("min_participants")),
+            "guaranteed": Q(min_participants__isnull=False)
+            & Q(seats_taken__gte=F("min_participants")),
+        }
+        if self.value() not in conditions:
+            return queryset
+        return queryset.filter(conditions[self.value()])
+
+
 @admin.register(Batch)
 class BatchAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -193,11 +236,23 @@ class BatchAdmin(SimpleHistoryAdmin):
         "delivery",
         "capacity",
         "seats_taken",
+        "seats_held",
+        "seats_left",
+        "waiting_count",
+        "minimum",
         "status",
         "is_published",
     ]
     list_display_links = ["course", "month"]
-    list_filter = ["status", "track", MonthListFilter, "delivery", "is_published", "course"]
+    list_filter = [
+        "status",
+        SeatsListFilter,
+        "track",
+        MonthListFilter,
+        "delivery",
+        "is_published",
+        "course",
+    ]
     list_select_related = ["course"]
     search_fields = ["course__title", "location"]
     date_hierarchy = "start_date"
@@ -218,7 +273,10 @@ class BatchAdmin(SimpleHistoryAdmin):
                 "description": "Session times are wall-clock times in the batch's zone.",
             },
         ),
-        ("Where and how many", {"fields": ["delivery", "location", "capacity"]}),
+        (
+            "Where and how many",
+            {"fields": ["delivery", "location", ("capacity", "min_participants")]},
+        ),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -233,9 +291,35 @@ class BatchAdmin(SimpleHistoryAdmin):
     def session_times(self, batch):
         return f"{batch.days_label} {batch.session_times_label} ({batch.timezone})"
 
+    # Seat counts come from with_seats() in get_queryset: no query per row.
+
     @admin.display(description="seats taken", ordering="seats_taken")
     def seats_taken(self, batch):
         return batch.seats_taken
+
+    @admin.display(description="held by offers", ordering="seats_held")
+    def seats_held(self, batch):
+        """Seats kept for people on the waiting list who have an open offer."""
+        return batch.seats_held
+
+    @admin.display(description="seats left", ordering="seats_left")
+    def seats_left(self, batch):
+        if batch.seats_left is None:
+            return "Unlimited"
+        return "Full" if batch.seats_left <= 0 else batch.seats_left
+
+    @admin.display(description="waiting", ordering="waiting_count")
+    def waiting_count(self, batch):
+        return batch.waiting_count
+
+    @admin.display(description="minimum", ordering="min_participants")
+    def minimum(self, batch):
+        """Whether the batch has the confirmed seats it needs to run."""
+        if batch.min_participants is None:
+            return "—"
+        if batch.is_guaranteed:
+            return "Guaranteed"
+        return f"Under minimum ({batch.seats_taken} of {batch.min_participants})"
 
     @admin.action(description="Copy to next month", permissions=["add"])
     def copy_to_next_month(self, request, queryset):

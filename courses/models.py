@@ -4,7 +4,19 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -45,16 +57,39 @@ class CourseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def for_course_page(self):
+        """Everything the course page shows, in a fixed number of queries."""
+        return self.select_related("category").prefetch_related(
+            "training_modes",
+            "inclusions",
+            "modules",
+            Prefetch("questions", queryset=InterviewQuestion.objects.select_related("level")),
+            Prefetch("articles", queryset=Article.objects.published()),
+            Prefetch("related_courses", queryset=Course.objects.published()),
+        )
+
     def search(self, text: str):
         text = text.strip()
         if not text:
             return self
-        return self.filter(
+        matches = (
             Q(title__icontains=text)
             | Q(summary__icontains=text)
             | Q(description__icontains=text)
+            | Q(outcomes__icontains=text)
             | Q(category__name__icontains=text)
         )
+        # Content in other tables, as EXISTS so a course matching twice is listed once.
+        for model, fields in (
+            (InterviewQuestion, ("question", "answer")),
+            (FAQ, ("question", "answer")),
+            (CurriculumModule, ("title", "summary")),
+        ):
+            text_match = Q()
+            for field in fields:
+                text_match |= Q(**{f"{field}__icontains": text})
+            matches |= Exists(model.objects.filter(text_match, course=OuterRef("pk")))
+        return self.filter(matches)
 
     def with_next_batch(self):
         """Annotate the start date of each course's next batch open to the public."""
@@ -84,7 +119,9 @@ class Course(models.Model):
     summary = models.CharField(
         max_length=300, help_text="One or two sentences shown in the catalog and search results."
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        "overview", blank=True, help_text="Markdown: what the course teaches and for whom."
+    )
     level = models.CharField(max_length=20, choices=Level, default=Level.ALL_LEVELS)
     duration_hours = models.PositiveSmallIntegerField(
         help_text="Total contact hours of one batch.",
@@ -102,6 +139,18 @@ class Course(models.Model):
     is_published = models.BooleanField(
         "published", default=False, help_text="Only published courses appear on the site."
     )
+
+    # Content, written in Markdown and shown on the course page.
+    outcomes = models.TextField(
+        "learning outcomes", blank=True, help_text="Markdown, e.g. a bulleted list."
+    )
+    training_modes = models.ManyToManyField(
+        "TrainingMode", blank=True, related_name="courses", help_text="How it can be taken."
+    )
+    inclusions = models.ManyToManyField(
+        "Inclusion", blank=True, related_name="courses", verbose_name="what's included"
+    )
+    related_courses = models.ManyToManyField("self", blank=True, symmetrical=True)
 
     # Scheduling defaults, used when staff plan a month's batches.
     weekday_session_start = models.TimeField(default=dt.time(19, 0))
@@ -177,6 +226,133 @@ class Course(models.Model):
         self.currency = self.currency.upper()
         if self.currency and not (len(self.currency) == 3 and self.currency.isalpha()):
             raise ValidationError({"currency": "Use a three-letter ISO 4217 code such as INR."})
+
+
+class OrderedContent(models.Model):
+    """Content staff put in order with an editable order number."""
+
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+
+class TrainingMode(OrderedContent):
+    """A way to take a course: instructor-led live online, project-based, self-paced …"""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.CharField(max_length=300)
+
+    class Meta(OrderedContent.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Inclusion(OrderedContent):
+    """Something a learner gets: recorded sessions, materials, a certificate …"""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.CharField(max_length=300)
+
+    class Meta(OrderedContent.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CurriculumModule(OrderedContent):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text="Markdown.")
+
+    class Meta(OrderedContent.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionLevel(OrderedContent):
+    """Interview-question levels (Beginner, Intermediate, Advanced …), in their order."""
+
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta(OrderedContent.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InterviewQuestion(OrderedContent):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="questions")
+    level = models.ForeignKey(QuestionLevel, on_delete=models.PROTECT, related_name="questions")
+    question = models.CharField(max_length=300)
+    answer = models.TextField(help_text="Markdown.")
+
+    class Meta:
+        ordering = ["level__order", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class FAQQuerySet(models.QuerySet):
+    def for_course(self, course):
+        """The course's own questions first, then the general ones."""
+        return self.filter(Q(course=course) | Q(course__isnull=True)).order_by(
+            F("course").asc(nulls_last=True), "order", "pk"
+        )
+
+
+class FAQ(OrderedContent):
+    """A frequently asked question: about one course, or general (no course)."""
+
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, null=True, blank=True, related_name="faqs"
+    )
+    question = models.CharField(max_length=300)
+    answer = models.TextField(help_text="Markdown.")
+
+    objects = FAQQuerySet.as_manager()
+
+    class Meta(OrderedContent.Meta):
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.CharField(max_length=300)
+    body = models.TextField(help_text="Markdown.")
+    courses = models.ManyToManyField(Course, blank=True, related_name="articles")
+    is_published = models.BooleanField("published", default=False)
+    published_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:article", kwargs={"slug": self.slug})
 
 
 class BatchQuerySet(models.QuerySet):

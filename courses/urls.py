@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from . import views, views_feeds
+from .views_preferences import set_viewer_zone
 
 app_name = "courses"
 
@@ -9,4 +10,10 @@ urlpatterns = [
     path("courses/", views.course_list, name="list"),
     path("courses/<slug:slug>/", views.course_detail, name="detail"),
     path("schedule/", views.schedule, name="schedule"),
+    path("preferences/time-zone/", set_viewer_zone, name="viewer_zone"),
+    # Calendar files (.ics): one batch, a course's upcoming batches, the (filtered) schedule.
+    path("schedule/batches/<int:pk>.ics", views_feeds.batch_calendar, name="batch_calendar"),
+    path("schedule/calendar.ics", views_feeds.schedule_calendar, name="schedule_calendar"),
+    path("courses/<slug:slug>/calendar.ics", views_feeds.course_calendar, name="course_calendar"),
+    path("articles/<slug:slug>/", views.article_detail, name="article"),
 ]

@@ -1,10 +1,10 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from .forms import CatalogSearchForm, ScheduleFilterForm
-from .models import Batch, Category, Course
+from .models import FAQ, Article, Batch, Category, Course
 from .schedule import group_by_month
 
 COURSES_PER_PAGE = 12
@@ -49,13 +49,27 @@ def course_list(request: HttpRequest) -> HttpResponse:
 
 
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    course = get_object_or_404(Course.objects.published().select_related("category"), slug=slug)
+    course = get_object_or_404(Course.objects.published().for_course_page(), slug=slug)
     batches = course.batches.open_for_enquiry().for_schedule()
     return render(
         request,
         "courses/course_detail.html",
-        {"course": course, "months": group_by_month(batches)},
+        {
+            "course": course,
+            "months": group_by_month(batches),
+            "faqs": list(FAQ.objects.for_course(course)),
+        },
     )
+
+
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(
+        Article.objects.published().prefetch_related(
+            Prefetch("courses", queryset=Course.objects.published().select_related("category"))
+        ),
+        slug=slug,
+    )
+    return render(request, "courses/article_detail.html", {"article": article})
 
 
 def schedule(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,8 @@
 """The back office: sales staff work enquiries through the pipeline; emails we owe are visible.
 
 The admin stays thin: every status change goes through services.change_status, every
-reassignment through services.assign and every note through services.add_note.
+reassignment through services.assign, every note through services.add_note, and every seat
+("Enrol in <batch>", "Enrol in their batch") through seats.enroll.
 """
 
 import datetime as dt
@@ -10,19 +11,24 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import TruncMonth
-from django.http import HttpResponse
-from django.urls import reverse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
+from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
@@ -31,9 +37,10 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from courses.forms import parse_month
+from courses.models import Batch
 
-from . import emails, services
-from .models import Enquiry, Note, OutgoingEmail
+from . import emails, seats, services
+from .models import Enquiry, Enrollment, Note, OutgoingEmail, WaitlistEntry
 from .phones import display_phone
 from .resources import EnquiryResource
 
@@ -72,6 +79,21 @@ def when(moment: dt.datetime) -> str:
 def enquiry_link(enquiry_id: int, text: str) -> str:
     return format_html(
         '<a href="{}">{}</a>', reverse("admin:enquiries_enquiry_change", args=[enquiry_id]), text
+    )
+
+
+def describe_enrolment(result: Enrollment | WaitlistEntry) -> tuple[int, str]:
+    """What seats.enroll did, as a message level and text for staff."""
+    if isinstance(result, Enrollment):
+        return messages.SUCCESS, f"Seat confirmed for {result.name} in {result.batch}."
+    if result.status == WaitlistEntry.Status.OFFERED:
+        return messages.WARNING, (
+            f"{result.batch} was full: {result.name} is on the waiting list and already holds "
+            f"an offer of a seat, open until {when(result.offer_expires_at)}."
+        )
+    return messages.WARNING, (
+        f"{result.batch} was full: {result.name} is number {seats.waiting_position(result)} "
+        "on the waiting list."
     )
 
 
@@ -331,6 +353,7 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         "repeat_of",
         "later_repeats",
         "formatted_phone",
+        "seat",
         "consent_at",
         "created_at",
         "updated_at",
@@ -351,7 +374,7 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Enquiry", {"fields": ["kind", "course", "batch"]}),
+        ("Enquiry", {"fields": ["kind", "course", "batch", "seat"]}),
         ("Learner", {"fields": ["name", "email", "phone", "formatted_phone", "message"]}),
         ("Consent and record", {"fields": ["consent_at", "created_at", "updated_at"]}),
         ("Source", {"fields": SOURCE_FIELDS, "classes": ["collapse"]}),
@@ -360,6 +383,7 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         "assign_to_me",
         "mark_contacted",
         "mark_spam",
+        "enrol_in_batch",
         "export_selected_csv",
         "export_selected_xlsx",
     ]
@@ -413,6 +437,27 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
     @admin.display(description="phone (international)")
     def formatted_phone(self, enquiry):
         return display_phone(enquiry.phone)
+
+    @admin.display(description="seat")
+    def seat(self, enquiry):
+        """The seats and waiting-list places this enquiry led to (two queries)."""
+        lines = [
+            (
+                reverse("admin:enquiries_enrollment_change", args=[enrollment.pk]),
+                f"{enrollment.get_status_display()} seat in {enrollment.batch}",
+            )
+            for enrollment in enquiry.enrollments.select_related("batch__course")
+        ]
+        lines += [
+            (
+                reverse("admin:enquiries_waitlistentry_change", args=[entry.pk]),
+                f"Waiting list of {entry.batch}: {entry.get_status_display()}",
+            )
+            for entry in enquiry.waitlist_entries.select_related("batch__course")
+        ]
+        if not lines:
+            return "None yet."
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>', lines)
 
     # Saving: the pipeline fields through the services, the rest as usual
 
@@ -478,7 +523,59 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["timeline"] = timeline(obj) if obj is not None else []
+        if obj is not None and obj.batch_id and self.has_enrol_permission(request):
+            context["enrol_url"] = reverse("admin:enquiries_enquiry_enrol", args=[obj.pk])
+            context["enrol_label"] = f"Enrol in {obj.batch}"
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # Seats: "Enrol in <batch>" on the change page and "Enrol in their batch" on the list,
+    # both through seats.enroll, which confirms a seat or puts the learner on the waiting list.
+
+    def has_enrol_permission(self, request) -> bool:
+        return request.user.has_perm("enquiries.add_enrollment")
+
+    def get_urls(self):
+        enrol = path(
+            "<path:object_id>/enrol/",
+            self.admin_site.admin_view(require_POST(self.enrol_view)),
+            name="enquiries_enquiry_enrol",
+        )
+        return [enrol, *super().get_urls()]
+
+    def enrol_view(self, request, object_id):
+        """POST from the change page's "Enrol in <batch>" button (CSRF-checked by admin_view)."""
+        enquiry = self.get_object(request, unquote(object_id))
+        if enquiry is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not (
+            self.has_view_or_change_permission(request, enquiry)
+            and self.has_enrol_permission(request)
+        ):
+            raise PermissionDenied
+        self._enrol(request, enquiry)
+        return HttpResponseRedirect(reverse("admin:enquiries_enquiry_change", args=[enquiry.pk]))
+
+    def _enrol(self, request, enquiry: Enquiry) -> None:
+        """Enrol one enquirer in their batch and tell staff what happened."""
+        if enquiry.batch_id is None:
+            self.message_user(
+                request,
+                f"{enquiry.reference} names no batch, so there is nothing to enrol in.",
+                messages.ERROR,
+            )
+            return
+        try:
+            result = seats.enroll(
+                batch=enquiry.batch,
+                learner=seats.Learner.from_enquiry(enquiry),
+                enquiry=enquiry,
+                by=request.user,
+            )
+        except seats.SeatError as error:
+            self.message_user(request, f"{enquiry.name} was not enrolled: {error}", messages.ERROR)
+        else:
+            level, text = describe_enrolment(result)
+            self.message_user(request, text, level)
 
     # Bulk actions
 
@@ -528,6 +625,46 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
                 f"{enquiries(len(references))} not moved. {reason} ({', '.join(references)})",
                 messages.WARNING,
             )
+
+    @admin.action(description="Enrol in their batch", permissions=["enrol"])
+    def enrol_in_batch(self, request, queryset):
+        """Confirmation page (each batch's free seats now) → seats.enroll for each enquiry."""
+        selected = list(queryset.select_related("course", "batch__course"))
+        if request.POST.get("post") != "yes":
+            return self._enrol_confirmation_page(request, selected)
+        without_batch = [enquiry.reference for enquiry in selected if enquiry.batch_id is None]
+        for enquiry in selected:
+            if enquiry.batch_id is not None:
+                self._enrol(request, enquiry)
+        if without_batch:
+            one = len(without_batch) == 1
+            self.message_user(
+                request,
+                f"{enquiries(len(without_batch))} {'names' if one else 'name'} no batch, so "
+                f"{'it was' if one else 'they were'} not enrolled ({', '.join(without_batch)}).",
+                messages.WARNING,
+            )
+        return None
+
+    def _enrol_confirmation_page(self, request, selected: list[Enquiry]) -> TemplateResponse:
+        batches = (
+            Batch.objects.with_seats()
+            .select_related("course")
+            .in_bulk({enquiry.batch_id for enquiry in selected if enquiry.batch_id})
+        )
+        rows = [(enquiry, batches[enquiry.batch_id]) for enquiry in selected if enquiry.batch_id]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Enrol in their batch",
+            "opts": self.opts,
+            "selected": selected,
+            "rows": rows,
+            "without_batch": [enquiry for enquiry in selected if enquiry.batch_id is None],
+            "offer_hours": seats.offer_hours(),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/enquiries/enquiry/enrol_in_batch.html", context)
 
     @admin.action(description="Export selected enquiries (CSV)", permissions=["export"])
     def export_selected_csv(self, request, queryset):
@@ -621,4 +758,6 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         self.message_user(request, message, messages.SUCCESS if retried else messages.INFO)
 
 
+# batch_admin imports seat_admin (the enrollment and waiting-list admins) first.
 from . import batch_admin  # noqa: E402,F401
+from . import plan_admin as plan_admin  # noqa: E402

@@ -1,76 +1,125 @@
-"""The batch admin with what needs enquiries: an enquiry count per batch and "Cancel batches…".
+"""The batch admin with what needs enquiries: enquiries and seats per batch, the batch's seats and
+waiting list on its page, "Add a learner", offers when capacity grows, and "Cancel batches…".
 
 courses.admin registers BatchAdmin without knowing enquiries exist (courses never imports
 enquiries); this module replaces that registration with a subclass. It is imported at the end
-of enquiries/admin.py.
+of enquiries/admin.py, after seat_admin.
 """
 
 from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from courses import admin as courses_admin
 from courses.models import Batch
 
-from . import services
-from .models import Enquiry
+from . import seats, services
+from .admin import describe_enrolment
+from .models import Enquiry, Enrollment, WaitlistEntry
+from .seat_admin import ACTIVE_PLACES, AddLearnerForm, can_see_seats, can_see_waiting, seat_section
+
+count_of = courses_admin.count_of
 
 
 @dataclass(frozen=True, kw_only=True)
 class CancellationNotice:
-    """Who cancelling one batch tells: their enquiries, or only how many for staff who may not
-    see enquirers' personal data."""
+    """Who cancelling one batch tells: people with an open enquiry, a confirmed seat or a place
+    on its waiting list. Lists are None for staff who may not see those people's personal data;
+    they see the counts."""
 
     batch: Batch
-    count: int
+    count: int  # people told, each once (services.cancel_batch emails an address once)
+    enquiry_count: int
+    seat_count: int
+    waiting_count: int
     enquiries: list[Enquiry] | None
+    seats: list[Enrollment] | None
+    waiting: list[WaitlistEntry] | None
 
     @property
     def already_cancelled(self) -> bool:
         return self.batch.status == Batch.Status.CANCELLED
 
 
-def cancellation_notices(batches: list[Batch], *, show_people: bool) -> list[CancellationNotice]:
-    """One query: the open enquiries of every batch (the ones cancel_batch emails), or counts."""
-    to_tell = Enquiry.objects.open().filter(batch__in=[batch.pk for batch in batches])
-    if show_people:
-        people: dict[int, list[Enquiry]] = {batch.pk: [] for batch in batches}
-        for enquiry in to_tell.only("reference", "name", "email", "batch_id").order_by(
-            "created_at", "pk"
-        ):
-            people[enquiry.batch_id].append(enquiry)
-        counts = {pk: len(enquiries) for pk, enquiries in people.items()}
-    else:
-        counts = dict(to_tell.order_by().values_list("batch").annotate(count=Count("pk")))
-    return [
-        CancellationNotice(
-            batch=batch,
-            count=0 if batch.status == Batch.Status.CANCELLED else counts.get(batch.pk, 0),
-            enquiries=people[batch.pk] if show_people else None,
+def _by_batch(rows, batches: list[Batch]) -> dict[int, list]:
+    grouped: dict[int, list] = {batch.pk: [] for batch in batches}
+    for row in rows:
+        grouped[row.batch_id].append(row)
+    return grouped
+
+
+def cancellation_notices(
+    batches: list[Batch], *, show_enquirers: bool, show_seats: bool, show_waiting: bool
+) -> list[CancellationNotice]:
+    """Three queries, whatever the number of batches: the open enquiries (as cancel_batch
+    emails them), the confirmed seats and the waiting-list places (as release_batch ends them).
+    """
+    pks = [batch.pk for batch in batches]
+    enquiries = _by_batch(
+        Enquiry.objects.open()
+        .filter(batch__in=pks)
+        .only("reference", "name", "email", "batch_id")
+        .order_by("created_at", "pk"),
+        batches,
+    )
+    confirmed = _by_batch(
+        Enrollment.objects.confirmed()
+        .filter(batch__in=pks)
+        .only("name", "email", "batch_id")
+        .order_by("created_at", "pk"),
+        batches,
+    )
+    waiting = _by_batch(
+        WaitlistEntry.objects.filter(batch__in=pks, status__in=ACTIVE_PLACES)
+        .only("name", "email", "status", "position", "batch_id")
+        .order_by("position", "pk"),
+        batches,
+    )
+    notices = []
+    for batch in batches:
+        if batch.status == Batch.Status.CANCELLED:
+            people = {"enquiries": [], "seats": [], "waiting": []}
+        else:
+            people = {
+                "enquiries": enquiries[batch.pk],
+                "seats": confirmed[batch.pk],
+                "waiting": waiting[batch.pk],
+            }
+        addresses = {row.email.lower() for rows in people.values() for row in rows}
+        notices.append(
+            CancellationNotice(
+                batch=batch,
+                count=len(addresses),
+                enquiry_count=len(people["enquiries"]),
+                seat_count=len(people["seats"]),
+                waiting_count=len(people["waiting"]),
+                enquiries=people["enquiries"] if show_enquirers else None,
+                seats=people["seats"] if show_seats else None,
+                waiting=people["waiting"] if show_waiting else None,
+            )
         )
-        for batch in batches
-    ]
+    return notices
 
 
 admin.site.unregister(Batch)
 
+_LIST = courses_admin.BatchAdmin.list_display
+_AFTER_SEATS = _LIST.index("minimum") + 1
+
 
 @admin.register(Batch)
 class BatchAdmin(courses_admin.BatchAdmin):
-    list_display = [
-        *courses_admin.BatchAdmin.list_display[
-            : courses_admin.BatchAdmin.list_display.index("seats_taken") + 1
-        ],
-        "enquiry_count",
-        *courses_admin.BatchAdmin.list_display[
-            courses_admin.BatchAdmin.list_display.index("seats_taken") + 1 :
-        ],
-    ]
+    list_display = [*_LIST[:_AFTER_SEATS], "enquiry_count", *_LIST[_AFTER_SEATS:]]
     actions = [*courses_admin.BatchAdmin.actions, "cancel_batches"]
+    change_form_template = "admin/courses/batch/seats_change_form.html"
 
     def get_queryset(self, request):
         enquiries = (
@@ -92,6 +141,94 @@ class BatchAdmin(courses_admin.BatchAdmin):
         """Enquiries naming this batch, spam left out."""
         return batch.enquiry_count
 
+    # The change page: seats and waiting list; more capacity offers seats to those waiting
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["seat_section"] = seat_section(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # The same transaction as the save: the offers exist only if the new capacity does.
+            offered = seats.offer_free_seats(batch=obj)
+            message = (
+                f"Capacity is now {obj.capacity if obj.capacity is not None else 'unlimited'}: "
+            )
+            if not offered:
+                message += "no seat offers went out (no free seat, or nobody waiting)."
+            elif can_see_waiting(request):
+                names = ", ".join(entry.name for entry in offered)
+                message += (
+                    f"{count_of(len(offered), 'seat offer', 'seat offers')} went out to the "
+                    f"waiting list ({names})."
+                )
+            else:
+                message += (
+                    f"{count_of(len(offered), 'seat offer', 'seat offers')} went out to the "
+                    "waiting list."
+                )
+            self.message_user(request, message, messages.SUCCESS if offered else messages.INFO)
+
+    # "Add a learner": a form on its own page → seats.enroll
+
+    def get_urls(self):
+        add_learner = path(
+            "<path:object_id>/add-learner/",
+            self.admin_site.admin_view(self.add_learner_view),
+            name="courses_batch_add_learner",
+        )
+        return [add_learner, *super().get_urls()]
+
+    def add_learner_view(self, request, object_id):
+        batch = self.get_object(request, unquote(object_id))
+        if batch is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not (
+            self.has_view_or_change_permission(request, batch)
+            and request.user.has_perm("enquiries.add_enrollment")
+        ):
+            raise PermissionDenied
+        change_url = reverse("admin:courses_batch_change", args=[batch.pk])
+        form = AddLearnerForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = seats.enroll(
+                    batch=batch,
+                    learner=seats.Learner(
+                        name=form.cleaned_data["name"],
+                        email=form.cleaned_data["email"],
+                        phone=form.cleaned_data["phone"],
+                    ),
+                    by=request.user,
+                )
+            except seats.SeatError as error:
+                form.add_error(None, str(error))
+            else:
+                level, text = describe_enrolment(result)
+                self.message_user(request, text, level)
+                return HttpResponseRedirect(change_url)
+        adminform = helpers.AdminForm(
+            form, [(None, {"fields": ["name", "email", "phone"]})], {}, model_admin=self
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add a learner",
+            "subtitle": str(batch),
+            "opts": self.opts,
+            "original": batch,
+            "batch": batch,
+            "form": form,
+            "adminform": adminform,
+            "errors": helpers.AdminErrorList(form, []),
+            "change_url": change_url,
+            "media": self.media + adminform.media,
+        }
+        return TemplateResponse(request, "admin/courses/batch/add_learner.html", context)
+
+    # Cancel batches and tell everyone concerned
+
     @admin.action(description="Cancel batches and tell enquirers…", permissions=["change"])
     def cancel_batches(self, request, queryset):
         """Confirmation page listing who will be told → cancel each batch and email them."""
@@ -106,20 +243,23 @@ class BatchAdmin(courses_admin.BatchAdmin):
             told += len(services.cancel_batch(batch=batch, by=request.user))
             cancelled += 1
         message = (
-            f"Cancelled {courses_admin.count_of(cancelled, 'batch', 'batches')}; "
-            f"{courses_admin.count_of(told, 'person', 'people')} will be emailed."
+            f"Cancelled {count_of(cancelled, 'batch', 'batches')}; "
+            f"{count_of(told, 'person', 'people')} will be emailed."
         )
         if already:
             was = "was" if already == 1 else "were"
-            message += (
-                f" {courses_admin.count_of(already, 'batch', 'batches')} {was} already cancelled."
-            )
+            message += f" {count_of(already, 'batch', 'batches')} {was} already cancelled."
         self.message_user(request, message, messages.SUCCESS if cancelled else messages.WARNING)
         return None
 
     def _cancel_confirmation_page(self, request, batches):
         show_people = request.user.has_perm("enquiries.view_enquiry")
-        notices = cancellation_notices(batches, show_people=show_people)
+        notices = cancellation_notices(
+            batches,
+            show_enquirers=show_people,
+            show_seats=can_see_seats(request),
+            show_waiting=can_see_waiting(request),
+        )
         to_cancel = [notice for notice in notices if not notice.already_cancelled]
         context = {
             **self.admin_site.each_context(request),

@@ -216,6 +216,7 @@ class OutgoingEmail(models.Model):
         WAITLIST = "waitlist", "Waiting list place"
         SEAT_OFFER = "seat_offer", "Seat offer"
         UNDER_MINIMUM = "under_minimum", "Batch under its minimum"
+        TRAINING_PLAN = "training_plan", "Training plan"
         OTHER = "other", "Other"
 
     kind = models.CharField(max_length=30, choices=Kind)
@@ -358,6 +359,14 @@ class WaitlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} · {self.batch} · #{self.position}"
+
+    @property
+    def shown_status(self) -> str:
+        """The status a learner should see: an offer past its deadline has expired, even
+        before the expiry task has run."""
+        if self.status == self.Status.OFFERED and self.offer_expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.status
 
 
 class Weekday(models.IntegerChoices):

@@ -99,8 +99,13 @@ def enroll(
         _check_taking_learners(batch)
         if Enrollment.objects.confirmed().filter(batch=batch, email__iexact=learner.email):
             raise AlreadyEnrolled(f"{learner.name} already has a seat in this batch.")
+        # Lapsed offers pass to the people already waiting before anyone new is seated.
+        _expire_lapsed(batch)
+        _offer_free_seats(batch)
+        place = _open_place(batch, email=learner.email)
+        holds_offer = place is not None and place.status == WaitlistEntry.Status.OFFERED
         seats = free_seats(batch)
-        if seats is not None and seats <= 0:
+        if seats is not None and seats + holds_offer <= 0:
             return _add_to_waitlist(batch, learner=learner, enquiry=enquiry, consented=False)
         enrollment = Enrollment(
             batch=batch,
@@ -111,8 +116,27 @@ def enroll(
         )
         enrollment.full_clean(validate_constraints=False)
         enrollment.save()
+        if place is not None:  # seated from the waiting list: their place is used
+            place.status = WaitlistEntry.Status.ACCEPTED
+            place.enrollment = enrollment
+            place.save(update_fields=["status", "enrollment"])
         _mark_enrolled(enquiry, by=by)
         return enrollment
+
+
+def _open_place(batch: Batch, *, email: str) -> WaitlistEntry | None:
+    return (
+        WaitlistEntry.objects.filter(batch=batch, email__iexact=email)
+        .filter(status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED])
+        .first()
+    )
+
+
+def _expire_lapsed(batch: Batch) -> int:
+    """Within the batch's lock: close offers past their deadline."""
+    return WaitlistEntry.objects.filter(
+        batch=batch, status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=timezone.now()
+    ).update(status=WaitlistEntry.Status.EXPIRED)
 
 
 def join_waitlist(
@@ -131,6 +155,7 @@ def join_waitlist(
             raise BatchNotTakingLearners("This batch is not taking a waiting list.")
         if Enrollment.objects.confirmed().filter(batch=batch, email__iexact=learner.email):
             raise AlreadyEnrolled("You already have a seat in this batch.")
+        _expire_lapsed(batch)
         entry = _add_to_waitlist(batch, learner=learner, enquiry=enquiry, consented=True)
         _offer_free_seats(batch)
     entry.refresh_from_db()
@@ -141,11 +166,7 @@ def _add_to_waitlist(
     batch: Batch, *, learner: Learner, enquiry: Enquiry | None, consented: bool
 ) -> WaitlistEntry:
     """Within the batch's lock: a place at the end of the list, or the learner's existing one."""
-    existing = (
-        WaitlistEntry.objects.filter(batch=batch, email__iexact=learner.email)
-        .filter(status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED])
-        .first()
-    )
+    existing = _open_place(batch, email=learner.email)
     if existing is not None:
         return existing
     last = WaitlistEntry.objects.filter(batch=batch).order_by("-position").first()
@@ -224,6 +245,15 @@ def accept_offer(*, token: str) -> Enrollment:
                 "This offer is no longer valid: it has expired or passed to the next person."
             )
         _check_taking_learners(batch)
+        seated = (
+            Enrollment.objects.confirmed().filter(batch=batch, email__iexact=entry.email).first()
+        )
+        if seated is not None:  # seated meanwhile (e.g. transferred in): the hold passes on
+            entry.status = WaitlistEntry.Status.ACCEPTED
+            entry.enrollment = seated
+            entry.save(update_fields=["status", "enrollment"])
+            _offer_free_seats(batch)
+            return seated
         # This offer's own hold is one of the seats counted as held.
         seats = free_seats(batch, now=now)
         if seats is not None and seats + 1 <= 0:
@@ -305,6 +335,8 @@ def transfer(*, enrollment: Enrollment, to_batch: Batch, by: AbstractBaseUser | 
         if source.course_id != target.course_id:
             raise TransferNotAllowed("A seat can only move to another batch of the same course.")
         _check_taking_learners(target)
+        if Enrollment.objects.confirmed().filter(batch=target, email__iexact=enrollment.email):
+            raise TransferNotAllowed(f"{enrollment.name} already has a seat in {target}.")
         seats = free_seats(target)
         if seats is not None and seats <= 0:
             raise TransferNotAllowed(f"{target} has no free seat.")

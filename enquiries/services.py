@@ -102,6 +102,7 @@ def submit_enquiry(
     submission_token: uuid.UUID,
     attribution: Attribution | None = None,
     is_spam: bool = False,
+    kind: str | None = None,
 ) -> Enquiry:
     """Record a learner's enquiry, once per submission token, and tell both sides.
 
@@ -131,7 +132,7 @@ def submit_enquiry(
 
     enquiry = Enquiry(
         submission_token=submission_token,
-        kind=Enquiry.Kind.BATCH if batch else Enquiry.Kind.COURSE,
+        kind=kind or (Enquiry.Kind.BATCH if batch else Enquiry.Kind.COURSE),
         course=course,
         batch=batch,
         name=name.strip(),
@@ -257,10 +258,12 @@ def cancel_batch(*, batch: Batch, by: AbstractBaseUser | None) -> list:
         batch.status = Batch.Status.CANCELLED
         batch._history_user = by
         batch.save(update_fields=["status", "updated_at"])
-        told = list(batch.enquiries.open().select_related("course"))
-        for enquiry in told:
-            emails.queue_batch_cancelled(enquiry=enquiry, batch=batch)
-        addresses = {enquiry.email.lower() for enquiry in told}
+        told, addresses = [], set()
+        for enquiry in batch.enquiries.open().select_related("course").order_by("created_at"):
+            if enquiry.email.lower() not in addresses:  # one email per person
+                addresses.add(enquiry.email.lower())
+                emails.queue_batch_cancelled(enquiry=enquiry, batch=batch)
+                told.append(enquiry)
         for learner in release_batch(batch):
             if learner.email.lower() not in addresses:
                 addresses.add(learner.email.lower())

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views_one_on_one import request_one_on_one, training_plan, training_plan_calendar
 
 app_name = "enquiries"
 
@@ -11,4 +12,11 @@ urlpatterns = [
     path("waiting-list/<str:token>/", views.waitlist_place, name="waitlist_place"),
     path("waiting-list/<str:token>/leave/", views.waitlist_leave, name="waitlist_leave"),
     path("waiting-list/<str:token>/accept/", views.offer_accept, name="offer_accept"),
+    path("courses/<slug:slug>/one-on-one/", request_one_on_one, name="one_on_one"),
+    path("training-plan/<str:token>/", training_plan, name="training_plan"),
+    path(
+        "training-plan/<str:token>/calendar.ics",
+        training_plan_calendar,
+        name="training_plan_calendar",
+    ),
 ]

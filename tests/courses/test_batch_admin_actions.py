@@ -445,10 +445,16 @@ def test_batch_history_shows_who_changed_which_field(admin_client, batch_with_en
 @pytest.mark.django_db
 def test_course_history_shows_who_changed_a_scheduling_default(admin_client, admin_user):
     course = make_course(title="Python", slug="python", default_capacity=20)
-    form = admin_client.get(f"{COURSES}{course.pk}/change/").context["adminform"].form
+    page = admin_client.get(f"{COURSES}{course.pk}/change/")
+    form = page.context["adminform"].form
     data = {
         name: form[name].value() if form[name].value() is not None else "" for name in form.fields
     }
+    for inline in page.context["inline_admin_formsets"]:  # curriculum, questions, FAQs
+        management = inline.formset.management_form
+        data |= {
+            f"{management.prefix}-{name}": management[name].value() for name in management.fields
+        }
     data["default_capacity"] = 12
 
     saved = admin_client.post(f"{COURSES}{course.pk}/change/", data)

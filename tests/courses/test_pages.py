@@ -422,7 +422,10 @@ def test_course_page_row_shows_weekday_dates_zoned_times_seats_and_enquire_link(
     assert mode == "Live online"
     assert seats == "20 seats left"
     assert action.startswith("Enquire Now")
-    assert row.links == [f"/courses/python/enquire/?batch={batch.pk}"]
+    assert row.links == [
+        f"/courses/python/enquire/?batch={batch.pk}",
+        f"/schedule/batches/{batch.pk}.ics",  # Add to calendar
+    ]
 
 
 @pytest.mark.django_db

@@ -4,6 +4,9 @@ Idempotent: rows are matched on their natural keys (Category.slug, Course.slug a
 course, track and start date) and updated in place; nothing else is touched or deleted. Batch
 dates are counted from today, so a run in a later month adds that month's batches beside the
 old ones.
+
+The content shown on the course pages (curricula, interview questions, FAQs, articles) comes
+from courses.demo_content and is loaded in the same transaction.
 """
 
 import datetime as dt
@@ -15,7 +18,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
+from courses.demo_content import CONTENT_MODELS, load_content
 from courses.models import Batch, Category, Course
 
 WEEKDAY = Batch.Track.WEEKDAY
@@ -380,8 +385,9 @@ class Command(BaseCommand):
                     status=extra["status"],
                     is_published=extra["is_published"],
                 )
-        for model in (Category, Course, Batch):
-            name = model._meta.verbose_name_plural.capitalize()
+            load_content(courses=courses, upsert=self.upsert)
+        for model in (Category, Course, Batch, *CONTENT_MODELS):
+            name = capfirst(model._meta.verbose_name_plural)
             created, updated = self.counts[model, True], self.counts[model, False]
             self.stdout.write(self.style.SUCCESS(f"{name}: {created} created, {updated} updated."))
 

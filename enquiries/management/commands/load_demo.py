@@ -5,14 +5,17 @@ The activity goes through the same services staff and learners use.
 """
 
 import contextlib
+import datetime as dt
+import uuid
 
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from courses.management.commands.load_demo_catalog import Command as CatalogCommand
 from courses.management.commands.load_demo_catalog import batch_start
-from courses.models import Batch
-from enquiries import seats
+from courses.models import Batch, Course
+from enquiries import one_on_one, seats
+from enquiries.models import Enquiry, TrainingPlan
 
 LEARNERS = [
     ("Aarav Mehta", "+919820011001"),
@@ -50,6 +53,43 @@ class Command(CatalogCommand):
     def handle(self, *args, **options):
         self.load_catalog()
         self.load_activity()
+        self.load_one_on_one()
+
+    def load_one_on_one(self) -> None:
+        """A learner in New York who asked for evening sessions, with the plan staff made."""
+        email = "hannah@example.com"
+        enquiry = Enquiry.objects.filter(email=email, kind=Enquiry.Kind.ONE_ON_ONE).first()
+        if enquiry is None:
+            today = timezone.localdate()
+            enquiry = one_on_one.submit_one_on_one(
+                course=Course.objects.get(slug="deep-learning"),
+                preferences=one_on_one.Preferences(
+                    preferred_days=(1, 3),  # Tuesday, Thursday
+                    window_start=dt.time(18, 0),
+                    window_end=dt.time(21, 0),
+                    timezone="America/New_York",
+                    session_minutes=90,
+                    sessions_per_week=2,
+                    weeks=8,
+                    earliest_start=today + dt.timedelta(days=14),
+                ),
+                name="Hannah Brooks",
+                email=email,
+                phone="+12125550143",
+                message="I work days; two evenings a week suit me best.",
+                consented=True,
+                submission_token=uuid.UUID(int=1),
+            )
+        request = enquiry.one_on_one_request
+        plan = TrainingPlan.objects.filter(request=request).first() or one_on_one.generate_plan(
+            request=request, by=None
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo one-on-one plan: /training-plan/{plan.token}/ "
+                f"({plan.sessions.count()} sessions)."
+            )
+        )
 
     def load_activity(self) -> None:
         today = timezone.localdate()

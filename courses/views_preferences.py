@@ -1,0 +1,38 @@
+"""The footer's zone picker: remember the zone a visitor wants times shown in."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .time_zones import BATCH_ZONE_ONLY, UnknownTimeZone, remember_viewer_zone
+
+
+@require_POST
+def set_viewer_zone(request: HttpRequest) -> HttpResponse:
+    """Set (or clear) the viewer_tz cookie, then go back to the page the form was on."""
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("courses:home")
+    response = redirect(next_url)
+    choice = request.POST.get("zone", "").strip()
+    try:
+        remember_viewer_zone(response, choice, secure=request.is_secure())
+    except UnknownTimeZone:
+        messages.error(
+            request,
+            "We don't know that time zone, so times are shown as before. "
+            "Please pick one from the list.",
+        )
+        return response
+    if choice == BATCH_ZONE_ONLY:
+        messages.success(request, "Times are now shown in each batch's own time zone only.")
+    elif choice:
+        messages.success(request, f"Batch times now also show your time in {choice}.")
+    else:
+        messages.success(request, "Times now follow your browser's time zone, where it tells us.")
+    return response

@@ -1,0 +1,554 @@
+"""The waiting-list pages through the test client: seats on the schedule, joining the list,
+the learner's private place page, accepting an offer and leaving the list."""
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from courses.models import Batch, Course
+from enquiries import seats, services
+from enquiries.models import Enrollment, WaitlistEntry
+from tests.factories import make_batch, make_course, next_weekday
+from tests.test_query_counts import COURSE_DETAIL_QUERIES, SCHEDULE_QUERIES  # the pins
+
+NOW = dt.datetime(2027, 1, 11, 9, 0, tzinfo=dt.UTC)  # a Monday
+TODAY = NOW.date()
+DEADLINE = NOW + dt.timedelta(hours=48)
+
+VALID = {
+    "name": "Ben Rao",
+    "email": "ben@example.com",
+    "phone": "+44 20 7946 0958",
+    "consent": "on",
+}
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def course(db) -> Course:
+    return make_course(title="Python Basics", slug="python")
+
+
+def enroll(batch: Batch, name: str) -> Enrollment | WaitlistEntry:
+    return seats.enroll(
+        batch=batch, learner=seats.Learner(name=name.title(), email=f"{name}@example.com")
+    )
+
+
+def full_batch(course: Course, *waiting: str, **fields) -> Batch:
+    """A batch with one seat, taken, and `waiting` on its waiting list in that order."""
+    batch = make_batch(course=course, capacity=1, **fields)
+    enroll(batch, "seated")
+    for name in waiting:
+        enroll(batch, name)
+    return batch
+
+
+def offer_to(course: Course, name: str) -> WaitlistEntry:
+    """`name` waits for a full batch, then is offered the seat its learner gave up."""
+    batch = make_batch(course=course, capacity=1)
+    seat = enroll(batch, "seated")
+    enroll(batch, name)
+    seats.cancel_enrollment(enrollment=seat, by=None)
+    entry = WaitlistEntry.objects.get(batch=batch, email=f"{name}@example.com")
+    assert entry.status == WaitlistEntry.Status.OFFERED
+    return entry
+
+
+def join_url(batch: Batch) -> str:
+    return f"/courses/{batch.course.slug}/waiting-list/?batch={batch.pk}"
+
+
+def place_url(entry: WaitlistEntry) -> str:
+    return f"/waiting-list/{entry.token}/"
+
+
+def text(response) -> str:
+    """The page's markup with runs of whitespace collapsed, for phrase searches."""
+    return " ".join(response.content.decode().split())
+
+
+ROW = re.compile(r"<tr data-track=.*?</tr>", re.S)
+
+
+def row_of(response, batch: Batch) -> str:
+    """The schedule row (markup, whitespace collapsed) whose links name this batch."""
+    rows = [row for row in ROW.findall(text(response)) if f'?batch={batch.pk}"' in row]
+    assert len(rows) == 1, f"batch {batch.pk} in {len(rows)} rows"
+    return rows[0]
+
+
+class _Labels(HTMLParser):
+    """Each form label's text, by the id of its field."""
+
+    def __init__(self):
+        super().__init__()
+        self.labels: dict[str, str] = {}
+        self._for: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "label":
+            self._for = dict(attrs).get("for", "")
+            self.labels[self._for] = ""
+
+    def handle_data(self, data):
+        if self._for is not None:
+            self.labels[self._for] += data
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self._for = None
+
+
+def labels(response) -> dict[str, str]:
+    parser = _Labels()
+    parser.feed(response.content.decode())
+    return {field: " ".join(label.split()).rstrip("*") for field, label in parser.labels.items()}
+
+
+# Seats on the schedule and the course page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/schedule/", "/courses/python/"])
+def test_a_full_batch_offers_the_waiting_list_instead_of_an_enquiry(client, course, url):
+    full = full_batch(course)
+    open_batch = make_batch(
+        course=course, capacity=10, start_date=full.start_date + dt.timedelta(weeks=1)
+    )
+    enroll(open_batch, "asha")
+    enroll(open_batch, "ben")
+
+    response = client.get(url)
+
+    full_row = row_of(response, full)
+    assert '<span class="badge text-bg-danger">Full</span>' in full_row
+    assert f'href="{join_url(full)}">Full — join the waiting list<' in full_row
+    assert "Enquire Now" not in full_row and "/enquire/" not in full_row
+    open_row = row_of(response, open_batch)
+    assert "8 seats left" in open_row
+    assert f'href="/courses/python/enquire/?batch={open_batch.pk}">Enquire Now<' in open_row
+    assert "Full" not in open_row and "waiting-list" not in open_row
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("capacity", "confirmed", "shown"),
+    [(10, 2, "8 seats left"), (3, 1, "2 seats left"), (3, 2, "1 seat left"), (None, 5, "Open")],
+)
+def test_the_schedule_says_how_many_seats_are_left(client, course, capacity, confirmed, shown):
+    batch = make_batch(course=course, capacity=capacity)
+    for n in range(confirmed):
+        enroll(batch, f"learner{n}")
+
+    row = row_of(client.get("/schedule/"), batch)
+
+    assert re.search(rf">\s*{shown}\s*<", row)
+    assert ">Enquire Now<" in row
+
+
+@pytest.mark.django_db
+def test_a_seat_held_by_an_offer_shows_the_batch_as_full(client, course):
+    entry = offer_to(course, "ben")
+
+    row = row_of(client.get("/schedule/"), entry.batch)
+
+    assert ">Full<" in row
+    assert "Full — join the waiting list" in row
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/schedule/", "/courses/python/"])
+def test_a_batch_that_reached_its_minimum_is_guaranteed_to_run(client, course, url):
+    reached = make_batch(course=course, capacity=10, min_participants=2)
+    short = make_batch(
+        course=course,
+        capacity=10,
+        min_participants=2,
+        start_date=reached.start_date + dt.timedelta(weeks=1),
+    )
+    for name in ("asha", "ben"):
+        enroll(reached, name)
+    enroll(short, "cara")
+
+    response = client.get(url)
+
+    assert "Guaranteed to run" in row_of(response, reached)
+    assert "Guaranteed to run" not in row_of(response, short)
+
+
+# Joining the waiting list
+
+
+@pytest.mark.django_db
+def test_waiting_list_page_shows_the_form_with_a_label_for_every_field(client, course):
+    batch = full_batch(course, "asha")
+
+    response = client.get(join_url(batch))
+
+    assert response.status_code == 200
+    expected = {
+        "id_name": "Full name",
+        "id_email": "Email address",
+        "id_phone": "Phone number",
+        "id_consent": "I agree to be contacted by email or phone about a seat in this batch.",
+    }
+    found = labels(response)
+    assert {field: found.get(field) for field in expected} == expected
+    page = text(response)
+    assert "<h1>Join the waiting list</h1>" in page
+    assert f'action="{join_url(batch)}"' in page.replace("&amp;", "&")
+    assert "<dt>Waiting</dt><dd>1 person</dd>" in page
+
+
+def cancelled_batch(course: Course) -> Batch:
+    batch = full_batch(course, "ben")
+    services.cancel_batch(batch=batch, by=None)
+    return batch
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "batch_param",
+    [
+        lambda course: "",
+        lambda course: "abc",
+        lambda course: "１",  # a full-width digit: not ASCII
+        lambda course: "987654",
+        lambda course: make_batch().pk,
+        lambda course: cancelled_batch(course).pk,
+        lambda course: full_batch(course, is_published=False).pk,
+        lambda course: full_batch(course, start_date=dt.date(2027, 1, 4)).pk,
+    ],
+    ids=[
+        "missing",
+        "not-a-number",
+        "non-ascii-digit",
+        "unknown",
+        "other-course",
+        "cancelled",
+        "unpublished",
+        "started",
+    ],
+)
+def test_waiting_list_page_is_not_found_for_a_batch_it_cannot_take(client, course, batch_param):
+    url = f"/courses/python/waiting-list/?batch={batch_param(course)}"
+
+    assert client.get(url).status_code == 404
+    assert client.post(url, VALID).status_code == 404
+    assert not WaitlistEntry.objects.filter(email="ben@example.com", status="waiting").exists()
+
+
+@pytest.mark.django_db
+def test_waiting_list_page_is_not_found_for_an_unpublished_course(client):
+    batch = full_batch(make_course(slug="draft", is_published=False))
+
+    assert client.get(join_url(batch)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_joining_the_waiting_list_shows_each_learner_their_place_in_line(client, course):
+    batch = full_batch(course)
+
+    first = client.post(join_url(batch), VALID)
+    second = client.post(
+        join_url(batch), VALID | {"name": "Cara Iyer", "email": "cara@example.com"}
+    )
+
+    ben = WaitlistEntry.objects.get(email="ben@example.com")
+    cara = WaitlistEntry.objects.get(email="cara@example.com")
+    assert (first.status_code, first["Location"]) == (302, place_url(ben))
+    assert (second.status_code, second["Location"]) == (302, place_url(cara))
+    assert (ben.batch, ben.name, ben.phone, ben.consent_at, ben.status) == (
+        batch,
+        "Ben Rao",
+        "+442079460958",
+        NOW,
+        "waiting",
+    )
+    assert '<strong id="waitlist-position">number 1</strong>' in text(client.get(place_url(ben)))
+    assert '<strong id="waitlist-position">number 2</strong>' in text(client.get(place_url(cara)))
+
+
+@pytest.mark.django_db
+def test_joining_twice_with_the_same_email_keeps_the_same_place(client, course):
+    batch = full_batch(course, "asha")
+
+    first = client.post(join_url(batch), VALID)
+    again = client.post(join_url(batch), VALID | {"email": "BEN@example.com"})
+
+    assert again["Location"] == first["Location"]
+    assert WaitlistEntry.objects.filter(batch=batch).count() == 2
+    assert "number 2" in text(client.get(again["Location"]))
+
+
+@pytest.mark.django_db
+def test_invalid_fields_are_explained_and_what_was_typed_is_kept(client, course):
+    batch = full_batch(course)
+
+    response = client.post(
+        join_url(batch), VALID | {"name": "", "email": "not-an-email", "phone": "12345"}
+    )
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "Please correct the fields marked below" in page
+    assert "Please tell us your name." in page
+    assert "Enter an email address like name@example.com." in page
+    assert "Enter your phone number with its country code, starting with +" in page
+    assert 'value="not-an-email"' in page
+    assert 'value="12345"' in page
+    assert re.search(r'<input[^>]*name="consent"[^>]*checked', page)
+    assert not WaitlistEntry.objects.filter(batch=batch).exists()
+
+
+@pytest.mark.django_db
+def test_joining_without_consent_is_refused_with_a_reason(client, course):
+    batch = full_batch(course)
+    without_consent = {key: value for key, value in VALID.items() if key != "consent"}
+
+    response = client.post(join_url(batch), without_consent)
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "Please tick this box so we can offer you a seat." in page
+    assert 'value="Ben Rao"' in page
+    assert not WaitlistEntry.objects.filter(batch=batch).exists()
+
+
+@pytest.mark.django_db
+def test_a_learner_who_already_has_a_seat_is_told_so(client, course):
+    batch = full_batch(course)
+
+    response = client.post(join_url(batch), VALID | {"email": "seated@example.com"})
+
+    assert response.status_code == 200
+    assert "You already have a seat in this batch." in text(response)
+    assert not WaitlistEntry.objects.filter(batch=batch).exists()
+
+
+@pytest.mark.django_db
+def test_joining_a_batch_with_a_free_seat_offers_it_at_once(client, course):
+    batch = make_batch(course=course, capacity=2)
+    enroll(batch, "asha")
+
+    response = client.post(join_url(batch), VALID, follow=True)
+
+    page = text(response)
+    assert "A seat is waiting for you" in page
+    assert "Accept my seat" in page
+
+
+# The place page and accepting an offer
+
+
+@pytest.mark.django_db
+def test_place_page_of_an_offer_shows_the_deadline_and_an_accept_button(client, course):
+    entry = offer_to(course, "ben")
+
+    page = text(client.get(place_url(entry)))
+
+    assert "A seat is waiting for you" in page
+    assert "Wednesday 13 January 2027, 09:00 UTC" in page
+    assert re.search(
+        rf'<form method="post" action="/waiting-list/{entry.token}/accept/"[^>]*>.*?'
+        r"Accept my seat</button>",
+        page,
+    )
+    assert f'href="/waiting-list/{entry.token}/leave/"' in page
+
+
+@pytest.mark.django_db
+def test_accepting_an_offer_confirms_the_seat(client, course):
+    entry = offer_to(course, "ben")
+
+    response = client.post(f"/waiting-list/{entry.token}/accept/")
+
+    assert (response.status_code, response["Location"]) == (302, place_url(entry))
+    page = text(client.get(response["Location"]))
+    assert "Your seat is confirmed. We look forward to seeing you." in page  # the message
+    assert "<h1>Your seat is confirmed</h1>" in page
+    assert "Accept my seat" not in page
+    enrollment = Enrollment.objects.get(batch=entry.batch, email="ben@example.com")
+    assert enrollment.status == "confirmed"
+    entry.refresh_from_db()
+    assert (entry.status, entry.enrollment) == ("accepted", enrollment)
+
+
+@pytest.mark.django_db
+def test_following_the_accept_link_does_not_accept_the_offer(client, course):
+    """Mail scanners fetch every link in an email: a GET must leave the offer open."""
+    entry = offer_to(course, "ben")
+
+    response = client.get(f"/waiting-list/{entry.token}/accept/")
+
+    assert (response.status_code, response["Location"]) == (302, place_url(entry))
+    entry.refresh_from_db()
+    assert entry.status == WaitlistEntry.Status.OFFERED
+    assert not Enrollment.objects.filter(email="ben@example.com").exists()
+    assert "Accept my seat" in text(client.get(response["Location"]))
+
+
+@pytest.mark.django_db
+def test_accepting_after_the_deadline_says_the_offer_expired(client, course, clock):
+    entry = offer_to(course, "ben")
+    clock.move_to(DEADLINE + dt.timedelta(minutes=1))
+
+    response = client.post(f"/waiting-list/{entry.token}/accept/", follow=True)
+
+    assert response.redirect_chain == [(place_url(entry), 302)]
+    assert "This offer is no longer valid: it has expired" in text(response)
+    assert not Enrollment.objects.filter(email="ben@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_place_page_of_a_lapsed_offer_shows_it_expired(client, course, clock):
+    entry = offer_to(course, "ben")
+    clock.move_to(DEADLINE + dt.timedelta(minutes=1))
+
+    page = text(client.get(place_url(entry)))
+
+    assert "This offer has expired" in page
+    assert "Accept my seat" not in page
+
+
+@pytest.mark.django_db
+def test_place_page_after_the_batch_was_cancelled_links_to_other_dates(client, course):
+    batch = full_batch(course, "ben")
+    services.cancel_batch(batch=batch, by=None)
+    entry = WaitlistEntry.objects.get(email="ben@example.com")
+
+    page = text(client.get(place_url(entry)))
+
+    assert "This batch was cancelled" in page
+    assert 'href="/courses/python/#schedule"' in page
+    assert "Leave the waiting list" not in page
+
+
+# Leaving the waiting list
+
+
+@pytest.mark.django_db
+def test_leave_link_asks_for_confirmation_before_leaving(client, course):
+    batch = full_batch(course, "ben")
+    entry = WaitlistEntry.objects.get(batch=batch)
+
+    page = text(client.get(f"/waiting-list/{entry.token}/leave/"))
+
+    assert "Leave the waiting list?" in page
+    assert f'<form method="post" action="/waiting-list/{entry.token}/leave/">' in page
+    entry.refresh_from_db()
+    assert entry.status == WaitlistEntry.Status.WAITING
+
+
+@pytest.mark.django_db
+def test_confirming_leaves_the_waiting_list(client, course):
+    batch = full_batch(course, "ben", "cara")
+    ben, cara = WaitlistEntry.objects.filter(batch=batch).order_by("position")
+
+    response = client.post(f"/waiting-list/{ben.token}/leave/")
+
+    assert (response.status_code, response["Location"]) == (302, place_url(ben))
+    page = text(client.get(response["Location"]))
+    assert "You have left the waiting list. We won&#x27;t offer you a seat." in page
+    assert "<h1>You have left the waiting list</h1>" in page
+    ben.refresh_from_db()
+    assert ben.status == WaitlistEntry.Status.LEFT
+    assert "number 1" in text(client.get(place_url(cara)))
+    assert "You are no longer on this waiting list" in text(
+        client.get(f"/waiting-list/{ben.token}/leave/")
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/waiting-list/no-such-token/"),
+        ("get", "/waiting-list/no-such-token/leave/"),
+        ("post", "/waiting-list/no-such-token/leave/"),
+        ("get", "/waiting-list/no-such-token/accept/"),
+        ("post", "/waiting-list/no-such-token/accept/"),
+    ],
+)
+def test_an_unknown_token_is_not_found(client, method, path):
+    assert getattr(client, method)(path).status_code == 404
+
+
+# Query counts
+
+
+class SeatedBatches:
+    """Adds batches a week apart, each with seats taken and most with a waiting list:
+    full with an open offer and someone waiting; guaranteed with seats left; unlimited."""
+
+    def __init__(self, courses: list[Course]):
+        self.courses = courses
+        self.first_monday = next_weekday(TODAY + dt.timedelta(days=7), 0)
+        self.made = 0
+
+    def grow_to(self, size: int) -> None:
+        for i in range(self.made, size):
+            start = self.first_monday + dt.timedelta(weeks=i)
+            course = self.courses[i % len(self.courses)]
+            if i % 3 == 0:
+                batch = make_batch(course=course, start_date=start, capacity=2)
+                leaving = enroll(batch, "asha")
+                for name in ("ben", "cara", "dev"):
+                    enroll(batch, name)
+                seats.cancel_enrollment(enrollment=leaving, by=None)  # Cara holds an offer
+            elif i % 3 == 1:
+                batch = make_batch(course=course, start_date=start, min_participants=2)
+                enroll(batch, "asha")
+                enroll(batch, "ben")
+            else:
+                batch = make_batch(course=course, start_date=start, capacity=None)
+                enroll(batch, "asha")
+        self.made = size
+
+    @staticmethod
+    def expected(size: int) -> dict[str, int]:
+        return {
+            "full": len(range(0, size, 3)),
+            "guaranteed": len(range(1, size, 3)),
+            "enquire": size - len(range(0, size, 3)),
+        }
+
+
+def shown(html: str) -> dict[str, int]:
+    return {
+        "full": html.count(">Full — join the waiting list<"),
+        "guaranteed": html.count(">Guaranteed to run<"),
+        "enquire": html.count(">Enquire Now<"),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "course_count", "pinned"),
+    [("/schedule/", 3, SCHEDULE_QUERIES), ("/courses/python/", 1, COURSE_DETAIL_QUERIES)],
+)
+def test_seat_counts_cost_no_query_per_batch(client, course, url, course_count, pinned):
+    courses = [course, *(make_course() for _ in range(course_count - 1))]
+    maker = SeatedBatches(courses)
+    counts = {}
+    for size in (5, 100):
+        maker.grow_to(size)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert shown(response.content.decode()) == maker.expected(size), f"{url}, {size} batches"
+        counts[size] = len(queries)
+
+    assert WaitlistEntry.objects.filter(status="offered").count() == 34
+    assert counts == {5: pinned, 100: pinned}

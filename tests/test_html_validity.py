@@ -1,0 +1,104 @@
+"""Every public page is valid HTML, as the Nu Html Checker (vnu-jar from npm) judges it.
+
+All pages are rendered through the test client from the demo data, then checked in one run of
+the checker (one Java start-up). Skipped without Java, except in CI, where it fails.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from courses.models import Article, Batch
+from enquiries.models import WaitlistEntry
+
+VNU_JAR = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist"
+
+
+def java_or_skip() -> str:
+    java = shutil.which("java")
+    if java is None or not (VNU_JAR / "vnu.jar").exists():
+        message = "The Nu Html Checker needs Java and node_modules/vnu-jar (npm install)."
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message} CI must check the HTML, not skip it.")
+        pytest.skip(message)
+    return java
+
+
+def public_pages(client) -> dict[str, str]:
+    """Name → HTML of every kind of public page, including forms showing errors."""
+    full = Batch.objects.filter(waitlist__isnull=False).distinct().first()
+    open_batch = Batch.objects.open_for_enquiry().exclude(pk=full.pk).first()
+    course = open_batch.course
+    article = Article.objects.published().first()
+    pages = {
+        "home": "/",
+        "catalog": "/courses/",
+        "catalog search": "/courses/?q=python",
+        "catalog no results": "/courses/?q=zzzz",
+        "course": f"/courses/{course.slug}/",
+        "course with a full batch": f"/courses/{full.course.slug}/",
+        "schedule": "/schedule/",
+        "schedule with bad filters": "/schedule/?track=xyz&month=2027-13",
+        "enquire": f"/courses/{course.slug}/enquire/?batch={open_batch.pk}",
+        "enquire refused batch": f"/courses/{course.slug}/enquire/?batch=999999",
+        "waiting list form": f"/courses/{full.course.slug}/waiting-list/?batch={full.pk}",
+        "article": article.get_absolute_url(),
+        "not found": "/no-such-page/",
+    }
+    html = {name: client.get(url).content.decode() for name, url in pages.items()}
+    html["enquire with errors"] = client.post(
+        f"/courses/{course.slug}/enquire/",
+        {"batch": open_batch.pk, "submission_token": uuid.uuid4(), "email": "nope"},
+    ).content.decode()
+    client.post(
+        f"/courses/{course.slug}/enquire/",
+        {
+            "batch": open_batch.pk,
+            "submission_token": uuid.uuid4(),
+            "name": "Asha Verma",
+            "email": "asha@example.com",
+            "phone": "+919812345678",
+            "consent": "on",
+        },
+    )
+    html["enquiry received"] = client.get("/enquiries/thanks/").content.decode()
+    place = WaitlistEntry.objects.filter(batch=full).first()
+    html["waiting list place"] = client.get(f"/waiting-list/{place.token}/").content.decode()
+    return html
+
+
+@pytest.mark.django_db
+def test_every_public_page_is_valid_html(client, tmp_path):
+    java = java_or_skip()
+    call_command("load_demo", stdout=StringIO())
+    pages = public_pages(client)
+    files = {}
+    for number, (name, html) in enumerate(pages.items()):
+        path = tmp_path / f"page-{number}.html"
+        path.write_text(html, encoding="utf-8")
+        files[path.name] = name
+
+    result = subprocess.run(
+        [java, "-jar", str(VNU_JAR / "vnu.jar"), "--errors-only", "--format", "json", "--stdout"]
+        + [str(tmp_path / f"page-{n}.html") for n in range(len(pages))],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    messages = json.loads(result.stdout)["messages"]
+    errors = [
+        f"{files[Path(m['url']).name]}: line {m.get('lastLine')}: {m['message']}"
+        f" — {m.get('extract', '').strip()!r}"
+        for m in messages
+        if m["type"] == "error"
+    ]
+    assert errors == [], "\n".join(errors)
