@@ -73,9 +73,14 @@ def describe_offers(offers: list[WaitlistEntry], *, show_people: bool) -> str:
         )
     people = "; ".join(f"{entry.name} ({entry.email}) in {entry.batch}" for entry in offers)
     until = when(offers[0].offer_expires_at)
+    if len(offers) == 1:
+        return (
+            "The freed seat was offered to the next person on the waiting list, who is emailed: "
+            f"{people}. The offer is open until {until}."
+        )
     return (
-        f"The freed seat was offered to the next person on the waiting list, who is emailed: "
-        f"{people}. The offer is open until {until}."
+        "The freed seats were offered to the next people on the waiting lists, who are emailed: "
+        f"{people}. The offers are open until {until}."
     )
 
 

@@ -674,6 +674,28 @@ def test_transfer_to_a_full_batch_is_refused_with_a_message(admin_client, transf
 
 
 @pytest.mark.django_db
+def test_transfer_to_a_batch_where_the_learner_has_a_seat_is_refused_with_a_message(
+    admin_client, transfer_batches
+):
+    source, roomy = transfer_batches["source"], transfer_batches["roomy"]
+    enroll(roomy, "asha")
+
+    response = run_action(
+        admin_client,
+        ENROLLMENTS,
+        "transfer_seats",
+        [seat_of(source, "asha")],
+        to_batch=roomy.pk,
+        post="yes",
+    )
+
+    assert messages_of(response) == [
+        f"Asha Rao was not moved: Asha Rao already has a seat in {roomy}."
+    ]
+    assert seat_of(source, "asha").status == "confirmed"
+
+
+@pytest.mark.django_db
 def test_transfer_to_a_batch_of_another_course_is_not_accepted(admin_client, transfer_batches):
     seat = seat_of(transfer_batches["source"], "asha")
 
