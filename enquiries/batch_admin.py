@@ -121,6 +121,12 @@ class BatchAdmin(courses_admin.BatchAdmin):
     actions = [*courses_admin.BatchAdmin.actions, "cancel_batches"]
     change_form_template = "admin/courses/batch/seats_change_form.html"
 
+    def get_readonly_fields(self, request, obj=None):
+        # Cancelling must release seats and tell people: only the "Cancel batches" action
+        # (services.cancel_batch) does that, so an existing batch's status is not a form field.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "status"] if obj is not None else readonly
+
     def get_queryset(self, request):
         enquiries = (
             Enquiry.objects.not_spam()

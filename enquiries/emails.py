@@ -136,6 +136,24 @@ def queue_seat_cancelled(*, learner, batch) -> OutgoingEmail:
     )
 
 
+def queue_seat_changed(*, enrollment, template: str, moved_to=None) -> OutgoingEmail:
+    """Tell a learner their seat was cancelled (seat_cancelled) or moved (seat_transferred)."""
+    batch = enrollment.batch
+    course_url = settings.SITE_URL + reverse("courses:detail", args=[batch.course.slug])
+    return queue_email(
+        kind=OutgoingEmail.Kind.SEAT_CHANGED,
+        to=enrollment.email,
+        template=template,
+        context={
+            "enrollment": enrollment,
+            "batch": batch,
+            "moved_to": moved_to,
+            "schedule_url": course_url + "#schedule",
+        },
+        enquiry=enrollment.enquiry,
+    )
+
+
 def retry_delay(attempts: int) -> dt.timedelta:
     """1, 2, 4, 8 … minutes after each failure, at most six hours."""
     return min(FIRST_RETRY_DELAY * 2 ** max(attempts - 1, 0), LONGEST_RETRY_DELAY)

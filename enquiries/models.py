@@ -217,6 +217,7 @@ class OutgoingEmail(models.Model):
         SEAT_OFFER = "seat_offer", "Seat offer"
         UNDER_MINIMUM = "under_minimum", "Batch under its minimum"
         TRAINING_PLAN = "training_plan", "Training plan"
+        SEAT_CHANGED = "seat_changed", "Seat cancelled or moved"
         OTHER = "other", "Other"
 
     kind = models.CharField(max_length=30, choices=Kind)
@@ -341,6 +342,7 @@ class WaitlistEntry(models.Model):
 
     class Meta:
         ordering = ["batch", "position", "created_at"]
+        verbose_name = "waiting list entry"
         verbose_name_plural = "waiting list entries"
         constraints = [
             models.UniqueConstraint(

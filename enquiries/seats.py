@@ -78,6 +78,11 @@ def _check_taking_learners(batch: Batch) -> None:
         raise BatchNotTakingLearners("This batch has already finished.")
 
 
+def _check_not_spam(enquiry: Enquiry | None) -> None:
+    if enquiry is not None and enquiry.status == Enquiry.Status.SPAM:
+        raise SeatError("This enquiry is marked as spam; move it back to new first.")
+
+
 def _mark_enrolled(enquiry: Enquiry | None, *, by: AbstractBaseUser | None) -> None:
     """Move the learner's enquiry to enrolled where the pipeline allows (not from spam)."""
     if enquiry is None:
@@ -94,6 +99,7 @@ def enroll(
     by: AbstractBaseUser | None = None,
 ) -> Enrollment | WaitlistEntry:
     """Confirm a seat if one is free, else put the learner on the batch's waiting list."""
+    _check_not_spam(enquiry)
     with transaction.atomic():
         batch = _lock_batch(batch.pk)
         _check_taking_learners(batch)
@@ -316,6 +322,7 @@ def cancel_enrollment(*, enrollment: Enrollment, by: AbstractBaseUser | None) ->
         enrollment.ended_at = timezone.now()
         enrollment._history_user = by
         enrollment.save(update_fields=["status", "ended_at"])
+        emails.queue_seat_changed(enrollment=enrollment, template="seat_cancelled")
         _offer_free_seats(batch)
     return enrollment
 
@@ -356,6 +363,9 @@ def transfer(*, enrollment: Enrollment, to_batch: Batch, by: AbstractBaseUser | 
         enrollment._history_user = by
         enrollment._change_reason = f"Transferred to {target}"
         enrollment.save(update_fields=["status", "ended_at", "transferred_to"])
+        emails.queue_seat_changed(
+            enrollment=enrollment, template="seat_transferred", moved_to=target
+        )
         _offer_free_seats(source)
     return moved
 
