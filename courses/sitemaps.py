@@ -7,7 +7,7 @@ URLs are absolute, on the host and scheme the sitemap was requested with. To add
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Category, Course
+from .models import Article, Category, Course
 
 
 class StaticPagesSitemap(Sitemap):
@@ -49,8 +49,19 @@ class CategorySitemap(Sitemap):
         )
 
 
+class ArticleSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Article.objects.published().order_by("pk").only("slug", "updated_at")
+
+    def lastmod(self, article: Article):
+        return article.updated_at
+
+
 SITEMAPS: dict[str, type[Sitemap]] = {
     "pages": StaticPagesSitemap,
     "courses": CourseSitemap,
     "categories": CategorySitemap,
+    "articles": ArticleSitemap,
 }

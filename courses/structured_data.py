@@ -18,7 +18,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Batch, Course
+from .markdown import render_markdown
+from .models import FAQ, Article, Batch, Course
 
 AbsoluteUrl = Callable[[str], str]
 JsonLd = dict[str, object]
@@ -62,16 +63,64 @@ def home_page_json_ld(*, absolute_url: AbsoluteUrl) -> list[JsonLd]:
 
 
 def course_page_json_ld(
-    *, course: Course, batches: list[Batch], absolute_url: AbsoluteUrl
+    *,
+    course: Course,
+    batches: list[Batch],
+    absolute_url: AbsoluteUrl,
+    faqs: Iterable[FAQ] = (),
 ) -> list[JsonLd]:
-    """The course page: a Course with its upcoming batches as CourseInstances.
+    """The course page: a Course with its upcoming batches as CourseInstances, and the
+    questions the page answers as an FAQPage."""
+    objects = [course_json_ld(course=course, batches=batches, absolute_url=absolute_url)]
+    faqs = list(faqs)
+    if faqs:
+        objects.append(faq_page(faqs))
+    return objects
 
-    (The place for the course's FAQPage once FAQs exist.)
-    """
-    return [course_json_ld(course=course, batches=batches, absolute_url=absolute_url)]
+
+def article_page_json_ld(*, article: Article, absolute_url: AbsoluteUrl) -> list[JsonLd]:
+    url = absolute_url(article.get_absolute_url())
+    data: JsonLd = {
+        "@context": SCHEMA,
+        "@type": "Article",
+        "headline": article.title,
+        "description": article.summary,
+        "url": url,
+        "mainEntityOfPage": url,
+        "dateModified": article.updated_at.isoformat(),
+        "publisher": organization(absolute_url=absolute_url),
+        "author": organization(absolute_url=absolute_url),
+        "about": [
+            {
+                "@type": "Course",
+                "name": course.title,
+                "url": absolute_url(course.get_absolute_url()),
+            }
+            for course in article.courses.all()
+        ],
+    }
+    if article.published_on:
+        data["datePublished"] = article.published_on.isoformat()
+    return [data]
 
 
 # Objects
+
+
+def faq_page(faqs: list[FAQ]) -> JsonLd:
+    """Questions with their answers as HTML (the sanitised Markdown the page shows)."""
+    return {
+        "@context": SCHEMA,
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": faq.question,
+                "acceptedAnswer": {"@type": "Answer", "text": str(render_markdown(faq.answer))},
+            }
+            for faq in faqs
+        ],
+    }
 
 
 def organization(*, absolute_url: AbsoluteUrl) -> JsonLd:

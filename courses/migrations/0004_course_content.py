@@ -5,144 +5,257 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0003_batch_minimum'),
+        ("courses", "0003_batch_minimum"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Inclusion',
+            name="Inclusion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower comes first.')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('description', models.CharField(max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(default=0, help_text="Lower comes first."),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("description", models.CharField(max_length=300)),
             ],
             options={
-                'ordering': ['order', 'pk'],
-                'abstract': False,
+                "ordering": ["order", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='QuestionLevel',
+            name="QuestionLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower comes first.')),
-                ('name', models.CharField(max_length=50, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(default=0, help_text="Lower comes first."),
+                ),
+                ("name", models.CharField(max_length=50, unique=True)),
             ],
             options={
-                'ordering': ['order', 'pk'],
-                'abstract': False,
+                "ordering": ["order", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TrainingMode',
+            name="TrainingMode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower comes first.')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('description', models.CharField(max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(default=0, help_text="Lower comes first."),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("description", models.CharField(max_length=300)),
             ],
             options={
-                'ordering': ['order', 'pk'],
-                'abstract': False,
+                "ordering": ["order", "pk"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='course',
-            name='outcomes',
-            field=models.TextField(blank=True, help_text='Markdown, e.g. a bulleted list.', verbose_name='learning outcomes'),
+            model_name="course",
+            name="outcomes",
+            field=models.TextField(
+                blank=True,
+                help_text="Markdown, e.g. a bulleted list.",
+                verbose_name="learning outcomes",
+            ),
         ),
         migrations.AddField(
-            model_name='course',
-            name='related_courses',
-            field=models.ManyToManyField(blank=True, to='courses.course'),
+            model_name="course",
+            name="related_courses",
+            field=models.ManyToManyField(blank=True, to="courses.course"),
         ),
         migrations.AddField(
-            model_name='historicalcourse',
-            name='outcomes',
-            field=models.TextField(blank=True, help_text='Markdown, e.g. a bulleted list.', verbose_name='learning outcomes'),
+            model_name="historicalcourse",
+            name="outcomes",
+            field=models.TextField(
+                blank=True,
+                help_text="Markdown, e.g. a bulleted list.",
+                verbose_name="learning outcomes",
+            ),
         ),
         migrations.AlterField(
-            model_name='course',
-            name='description',
-            field=models.TextField(blank=True, help_text='Markdown: what the course teaches and for whom.', verbose_name='overview'),
+            model_name="course",
+            name="description",
+            field=models.TextField(
+                blank=True,
+                help_text="Markdown: what the course teaches and for whom.",
+                verbose_name="overview",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcourse',
-            name='description',
-            field=models.TextField(blank=True, help_text='Markdown: what the course teaches and for whom.', verbose_name='overview'),
+            model_name="historicalcourse",
+            name="description",
+            field=models.TextField(
+                blank=True,
+                help_text="Markdown: what the course teaches and for whom.",
+                verbose_name="overview",
+            ),
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('summary', models.CharField(max_length=300)),
-                ('body', models.TextField(help_text='Markdown.')),
-                ('is_published', models.BooleanField(default=False, verbose_name='published')),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('courses', models.ManyToManyField(blank=True, related_name='articles', to='courses.course')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("summary", models.CharField(max_length=300)),
+                ("body", models.TextField(help_text="Markdown.")),
+                ("is_published", models.BooleanField(default=False, verbose_name="published")),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "courses",
+                    models.ManyToManyField(
+                        blank=True, related_name="articles", to="courses.course"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_on', 'title'],
+                "ordering": ["-published_on", "title"],
             },
         ),
         migrations.CreateModel(
-            name='CurriculumModule',
+            name="CurriculumModule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower comes first.')),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.TextField(blank=True, help_text='Markdown.')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='modules', to='courses.course')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(default=0, help_text="Lower comes first."),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.TextField(blank=True, help_text="Markdown.")),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="modules",
+                        to="courses.course",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'pk'],
-                'abstract': False,
+                "ordering": ["order", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='FAQ',
+            name="FAQ",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower comes first.')),
-                ('question', models.CharField(max_length=300)),
-                ('answer', models.TextField(help_text='Markdown.')),
-                ('course', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='faqs', to='courses.course')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(default=0, help_text="Lower comes first."),
+                ),
+                ("question", models.CharField(max_length=300)),
+                ("answer", models.TextField(help_text="Markdown.")),
+                (
+                    "course",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="faqs",
+                        to="courses.course",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'FAQ',
-                'verbose_name_plural': 'FAQs',
-                'ordering': ['order', 'pk'],
-                'abstract': False,
+                "verbose_name": "FAQ",
+                "verbose_name_plural": "FAQs",
+                "ordering": ["order", "pk"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='course',
-            name='inclusions',
-            field=models.ManyToManyField(blank=True, related_name='courses', to='courses.inclusion', verbose_name="what's included"),
+            model_name="course",
+            name="inclusions",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="courses",
+                to="courses.inclusion",
+                verbose_name="what's included",
+            ),
         ),
         migrations.CreateModel(
-            name='InterviewQuestion',
+            name="InterviewQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower comes first.')),
-                ('question', models.CharField(max_length=300)),
-                ('answer', models.TextField(help_text='Markdown.')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='courses.course')),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='questions', to='courses.questionlevel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(default=0, help_text="Lower comes first."),
+                ),
+                ("question", models.CharField(max_length=300)),
+                ("answer", models.TextField(help_text="Markdown.")),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="courses.course",
+                    ),
+                ),
+                (
+                    "level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="questions",
+                        to="courses.questionlevel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['level__order', 'order', 'pk'],
+                "ordering": ["level__order", "order", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='course',
-            name='training_modes',
-            field=models.ManyToManyField(blank=True, help_text='How it can be taken.', related_name='courses', to='courses.trainingmode'),
+            model_name="course",
+            name="training_modes",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="How it can be taken.",
+                related_name="courses",
+                to="courses.trainingmode",
+            ),
         ),
     ]

@@ -63,13 +63,22 @@ def canonical_url(context, **params) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def course_structured_data(context, course, months) -> SafeString:
-    """JSON-LD for the course page, from the batches the page already shows (by month)."""
+def course_structured_data(context, course, months, faqs=()) -> SafeString:
+    """JSON-LD for the course page, from the batches and FAQs the page already shows."""
     request = context["request"]
     batches = [batch for month in months for batch in month.batches]
     return structured_data.render_json_ld(
         structured_data.course_page_json_ld(
-            course=course, batches=batches, absolute_url=request.build_absolute_uri
+            course=course, batches=batches, absolute_url=request.build_absolute_uri, faqs=faqs
+        )
+    )
+
+
+@register.simple_tag(takes_context=True)
+def article_structured_data(context, article) -> SafeString:
+    return structured_data.render_json_ld(
+        structured_data.article_page_json_ld(
+            article=article, absolute_url=context["request"].build_absolute_uri
         )
     )
 

@@ -116,7 +116,7 @@ def test_sitemap_runs_the_same_queries_for_5_and_50_courses(client):
         assert len(entries) == 3 + size + 1
 
     # Per section with a queryset: a count (for paging) and the page of items.
-    assert counts[5] == counts[50] == 4
+    assert counts[5] == counts[50] == 5  # a fixed few per section, never one per course
 
 
 # robots.txt
@@ -300,3 +300,16 @@ def test_server_error_page_renders_its_head_without_a_request(rf):
     assert page.meta["og:title"] == "Something went wrong · Batchwise"
     assert page.canonical == []
     assert "og:url" not in page.meta
+
+
+@pytest.mark.django_db
+def test_sitemap_lists_published_articles_only(client):
+    from courses.models import Article
+
+    Article.objects.create(title="A", slug="live", summary="-", body="-", is_published=True)
+    Article.objects.create(title="B", slug="draft", summary="-", body="-")
+
+    xml = client.get("/sitemap.xml").content.decode()
+
+    assert "http://testserver/articles/live/" in xml
+    assert "/articles/draft/" not in xml

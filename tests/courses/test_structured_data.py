@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from courses.models import Batch, Course
+from courses.models import FAQ, Article, Batch, Course
 from enquiries import seats, services
 from tests.factories import make_batch, make_course
 
@@ -257,3 +257,62 @@ def test_home_page_describes_the_organization(client, settings):
         "name": "Acme Training",
         "url": "http://testserver/",
     }
+
+
+# FAQs and articles
+
+
+def json_ld_blocks(response) -> list[dict]:
+    html = response.content.decode()
+    return [
+        json.loads(block)
+        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    ]
+
+
+@pytest.mark.django_db
+def test_course_page_publishes_its_faqs_as_an_faq_page(client):
+    course = make_course(slug="faq-course")
+    FAQ.objects.create(course=course, question="Do I need a GPU?", answer="**No**, a laptop.")
+    FAQ.objects.create(course=None, question="Can I pay in instalments?", answer="Yes.")
+
+    [faq_page] = [
+        d for d in json_ld_blocks(client.get("/courses/faq-course/")) if d["@type"] == "FAQPage"
+    ]
+
+    assert [q["name"] for q in faq_page["mainEntity"]] == [
+        "Do I need a GPU?",
+        "Can I pay in instalments?",
+    ]
+    answer = faq_page["mainEntity"][0]["acceptedAnswer"]
+    assert answer == {"@type": "Answer", "text": "<p><strong>No</strong>, a laptop.</p>"}
+
+
+@pytest.mark.django_db
+def test_article_page_publishes_an_article(client):
+    course = make_course(title="Deep Learning", slug="deep-learning")
+    article = Article.objects.create(
+        title="Preparing for interviews",
+        slug="preparing",
+        summary="How to prepare.",
+        body="Text.",
+        is_published=True,
+        published_on=dt.date(2026, 9, 1),
+    )
+    article.courses.add(course)
+
+    [data] = json_ld_blocks(client.get("/articles/preparing/"))
+
+    assert data["@type"] == "Article"
+    assert data["headline"] == "Preparing for interviews"
+    assert data["description"] == "How to prepare."
+    assert data["url"] == "http://testserver/articles/preparing/"
+    assert data["datePublished"] == "2026-09-01"
+    assert data["publisher"]["@type"] == "Organization"
+    assert data["about"] == [
+        {
+            "@type": "Course",
+            "name": "Deep Learning",
+            "url": "http://testserver/courses/deep-learning/",
+        }
+    ]
