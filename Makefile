@@ -48,8 +48,9 @@ worker: install
 demo: install
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 
+# Spread over every core (pytest-xdist); each worker has its own test database.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
