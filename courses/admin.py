@@ -171,13 +171,17 @@ class CourseAdmin(SimpleHistoryAdmin):
 
 
 class MonthListFilter(admin.SimpleListFilter):
+    """Filter by the month of a date (`date_field`), offering the months that have rows."""
+
     title = "start month"
     parameter_name = "month"
+    date_field = "start_date"
 
     def lookups(self, request, model_admin):
         months = (
             model_admin.get_queryset(request)
-            .annotate(month=TruncMonth("start_date"))
+            .filter(**{f"{self.date_field}__isnull": False})
+            .annotate(month=TruncMonth(self.date_field))
             .order_by("month")
             .values_list("month", flat=True)
             .distinct()
@@ -191,7 +195,9 @@ class MonthListFilter(admin.SimpleListFilter):
             month = parse_month(self.value())
         except ValidationError as error:
             raise IncorrectLookupParameters(error) from error
-        return queryset.in_month(month)
+        return queryset.filter(
+            **{f"{self.date_field}__year": month.year, f"{self.date_field}__month": month.month}
+        )
 
 
 class SeatsListFilter(admin.SimpleListFilter):

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import TruncMonth
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -36,7 +34,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from courses.forms import parse_month
+from courses.admin import MonthListFilter
 from courses.models import Batch
 
 from . import emails, seats, services
@@ -140,33 +138,12 @@ class FollowUpFilter(admin.SimpleListFilter):
         return queryset.open().filter(conditions[self.value()])
 
 
-class BatchMonthFilter(admin.SimpleListFilter):
+class BatchMonthFilter(MonthListFilter):
     """Like the batch list's start month filter, on the enquiry's batch."""
 
     title = "batch start month"
     parameter_name = "batch_month"
-
-    def lookups(self, request, model_admin):
-        months = (
-            model_admin.get_queryset(request)
-            .filter(batch__isnull=False)
-            .annotate(month=TruncMonth("batch__start_date"))
-            .order_by("month")
-            .values_list("month", flat=True)
-            .distinct()
-        )
-        return [(f"{month:%Y-%m}", f"{month:%B %Y}") for month in months]
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        try:
-            month = parse_month(self.value())
-        except ValidationError as error:
-            raise IncorrectLookupParameters(error) from error
-        return queryset.filter(
-            batch__start_date__year=month.year, batch__start_date__month=month.month
-        )
+    date_field = "batch__start_date"
 
 
 class RepeatsFilter(admin.SimpleListFilter):

@@ -18,7 +18,6 @@ from django.db.models import Count, Max, Min
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template import engines
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,49 +26,8 @@ from django.utils.html import format_html
 from . import one_on_one
 from .models import OneOnOneRequest, PlanSession, TrainingPlan, Weekday
 
-# The confirmation page both plan actions show before they email anyone. It lives here, beside
-# the only code that renders it, rather than as a file under templates/admin/.
-CONFIRMATION_PAGE = engines["django"].from_string(
-    """{% extends "admin/base_site.html" %}
-{% load admin_urls l10n %}
-{% block bodyclass %}{{ block.super }} app-{{ opts.app_label }} model-{{ opts.model_name }}
-delete-confirmation{% endblock %}
-{% block breadcrumbs %}
-<ol class="breadcrumbs">
-<li><a href="{% url 'admin:index' %}">Home</a></li>
-<li><a href="{% url 'admin:app_list' app_label=opts.app_label %}">
-  {{ opts.app_config.verbose_name }}</a></li>
-<li><a href="{% url opts|admin_urlname:'changelist' %}">
-  {{ opts.verbose_name_plural|capfirst }}</a></li>
-<li aria-current="page">{{ title }}</li>
-</ol>
-{% endblock %}
-{% block content %}
-<div id="content-main">
-{% if rows %}
-<p>{{ question }}</p>
-<ul>{% for row in rows %}<li>{{ row }}</li>{% endfor %}</ul>
-{% endif %}
-{% if skipped %}
-<p>{{ skipped_reason }}</p>
-<ul>{% for row in skipped %}<li>{{ row }}</li>{% endfor %}</ul>
-{% endif %}
-<form method="post">{% csrf_token %}
-  {% if action %}
-  {% for object in objects %}
-  <input type="hidden" name="{{ action_checkbox_name }}" value="{{ object.pk|unlocalize }}">
-  {% endfor %}
-  <input type="hidden" name="action" value="{{ action }}">
-  {% endif %}
-  <input type="hidden" name="post" value="yes">
-  <div class="submit-row">
-    {% if rows %}<input type="submit" class="default" value="{{ confirm }}">{% endif %}
-    <a href="{{ back_url }}" class="button cancel-link">No, take me back</a>
-  </div>
-</form>
-</div>
-{% endblock %}"""
-)
+# The confirmation page both plan actions show before they email anyone.
+CONFIRMATION_PAGE = "admin/enquiries/plan_confirmation.html"
 
 
 def count_of(number: int, singular: str, plural: str) -> str:

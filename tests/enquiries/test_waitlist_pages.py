@@ -552,3 +552,15 @@ def test_seat_counts_cost_no_query_per_batch(client, course, url, course_count, 
 
     assert WaitlistEntry.objects.filter(status="offered").count() == 34
     assert counts == {5: pinned, 100: pinned}
+
+
+@pytest.mark.django_db
+def test_private_pages_ask_search_engines_not_to_index_them(client):
+    batch = make_batch(capacity=1)
+    seats.enroll(batch=batch, learner=seats.Learner(name="A", email="a@example.com"))
+    entry = seats.join_waitlist(
+        batch=batch, learner=seats.Learner(name="B", email="b@example.com"), consented=True
+    )
+
+    for url in (f"/waiting-list/{entry.token}/", f"/waiting-list/{entry.token}/leave/"):
+        assert '<meta name="robots" content="noindex">' in client.get(url).content.decode()
