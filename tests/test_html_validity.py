@@ -16,7 +16,7 @@ import pytest
 from django.core.management import call_command
 
 from courses.models import Article, Batch
-from enquiries.models import WaitlistEntry
+from enquiries.models import TrainingPlan, WaitlistEntry
 
 VNU_JAR = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist"
 
@@ -50,9 +50,16 @@ def public_pages(client) -> dict[str, str]:
         "enquire refused batch": f"/courses/{course.slug}/enquire/?batch=999999",
         "waiting list form": f"/courses/{full.course.slug}/waiting-list/?batch={full.pk}",
         "article": article.get_absolute_url(),
+        "catalog by category": f"/courses/?category={course.category.slug}",
+        "one-on-one request": f"/courses/{course.slug}/one-on-one/",
+        "one-on-one with errors": f"/courses/{course.slug}/one-on-one/",
+        "training plan": f"/training-plan/{TrainingPlan.objects.first().token}/",
         "not found": "/no-such-page/",
     }
-    html = {name: client.get(url).content.decode() for name, url in pages.items()}
+    html = {
+        name: (client.post if "errors" in name else client.get)(url).content.decode()
+        for name, url in pages.items()
+    }
     html["enquire with errors"] = client.post(
         f"/courses/{course.slug}/enquire/",
         {"batch": open_batch.pk, "submission_token": uuid.uuid4(), "email": "nope"},
@@ -71,6 +78,9 @@ def public_pages(client) -> dict[str, str]:
     html["enquiry received"] = client.get("/enquiries/thanks/").content.decode()
     place = WaitlistEntry.objects.filter(batch=full).first()
     html["waiting list place"] = client.get(f"/waiting-list/{place.token}/").content.decode()
+    html["leave the waiting list"] = client.get(
+        f"/waiting-list/{place.token}/leave/"
+    ).content.decode()
     return html
 
 
