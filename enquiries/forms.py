@@ -78,6 +78,19 @@ class EnquiryForm(forms.Form):
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data["phone"])
 
+    def submission(self) -> dict:
+        """What the learner sent, as the keyword arguments the enquiry services take."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "email": data["email"],
+            "phone": data["phone"],
+            "message": data["message"],
+            "consented": data["consent"],
+            "submission_token": data["submission_token"],
+            "is_spam": bool(data["website"]),
+        }
+
     def clear_batch(self) -> None:
         """Re-render as a plain course enquiry, keeping everything else the learner typed."""
         self.data = self.data.copy()

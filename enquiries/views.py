@@ -13,6 +13,13 @@ from .models import Enquiry, WaitlistEntry
 RECEIVED_SESSION_KEY = "enquiry_received"
 
 
+def attribution(request: HttpRequest, form) -> services.Attribution:
+    """Where the lead came from: the visit's campaign (middleware) and the form's referrer."""
+    return services.Attribution.from_mapping(
+        request.session.get(ATTRIBUTION_SESSION_KEY, {}), came_from=form.cleaned_data["came_from"]
+    )
+
+
 def _requested_batch(course: Course, raw_id: str | None) -> tuple[Batch | None, str]:
     """The batch named in ?batch=, or None with the reason it can't be enquired about."""
     if not raw_id:
@@ -42,17 +49,8 @@ def enquire(request: HttpRequest, slug: str) -> HttpResponse:
                 enquiry = services.submit_enquiry(
                     course=course,
                     batch=batch,
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                    phone=form.cleaned_data["phone"],
-                    message=form.cleaned_data["message"],
-                    consented=form.cleaned_data["consent"],
-                    submission_token=form.cleaned_data["submission_token"],
-                    attribution=services.Attribution.from_mapping(
-                        request.session.get(ATTRIBUTION_SESSION_KEY, {}),
-                        came_from=form.cleaned_data["came_from"],
-                    ),
-                    is_spam=bool(form.cleaned_data["website"]),
+                    attribution=attribution(request, form),
+                    **form.submission(),
                 )
             except services.EnquiryRefused as error:
                 refusal, batch = str(error), None

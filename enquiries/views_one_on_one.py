@@ -10,9 +10,8 @@ from courses.models import Course
 
 from . import one_on_one, services
 from .forms_one_on_one import OneOnOneForm
-from .middleware import ATTRIBUTION_SESSION_KEY
 from .models import TrainingPlan
-from .views import RECEIVED_SESSION_KEY
+from .views import RECEIVED_SESSION_KEY, attribution
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -26,17 +25,8 @@ def request_one_on_one(request: HttpRequest, slug: str) -> HttpResponse:
                 enquiry = one_on_one.submit_one_on_one(
                     course=course,
                     preferences=form.preferences(),
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                    phone=form.cleaned_data["phone"],
-                    message=form.cleaned_data["message"],
-                    consented=form.cleaned_data["consent"],
-                    submission_token=form.cleaned_data["submission_token"],
-                    attribution=services.Attribution.from_mapping(
-                        request.session.get(ATTRIBUTION_SESSION_KEY, {}),
-                        came_from=form.cleaned_data["came_from"],
-                    ),
-                    is_spam=bool(form.cleaned_data["website"]),
+                    attribution=attribution(request, form),
+                    **form.submission(),
                 )
             except services.EnquiryRefused as error:
                 refusal = str(error)
