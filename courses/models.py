@@ -365,6 +365,11 @@ class BatchQuerySet(models.QuerySet):
     def upcoming(self, *, today: dt.date | None = None):
         return self.filter(start_date__gte=today or timezone.localdate())
 
+    def in_calendar_feeds(self, *, today: dt.date | None = None):
+        """Upcoming published batches, cancelled ones included: a subscriber's calendar
+        then marks a cancelled batch CANCELLED instead of silently dropping it."""
+        return self.published().upcoming(today=today)
+
     def open_for_enquiry(self, *, today: dt.date | None = None):
         """Batches a learner may enquire about: published, not cancelled, not yet started."""
         return self.published().scheduled().upcoming(today=today)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .models import Batch, Course
 
@@ -181,6 +182,8 @@ def copy_to_next_month(*, batch: Batch, by: AbstractBaseUser | None = None) -> B
 
 
 def _plan(courses: list[Course], months: list[dt.date]) -> list[PlannedBatch]:
+    """The batches of the range that start today or later: a date already past is skipped."""
+    today = timezone.localdate()
     planned = []
     for course in courses:
         for month in months:
@@ -200,6 +203,8 @@ def _plan(courses: list[Course], months: list[dt.date]) -> list[PlannedBatch]:
             ]:
                 first_day, last_day = TRACK_DAYS[track]
                 start = first_weekday_of_month(month, first_day)
+                if start < today:
+                    continue
                 planned.append(
                     PlannedBatch(
                         course=course,

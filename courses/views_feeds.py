@@ -44,10 +44,10 @@ def batch_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def course_calendar(request: HttpRequest, slug: str) -> HttpResponse:
-    """The course's upcoming open batches, to download or subscribe to."""
+    """The course's upcoming batches, to download or subscribe to."""
     course = get_object_or_404(Course.objects.published(), slug=slug)
     batches = (
-        course.batches.open_for_enquiry()
+        course.batches.in_calendar_feeds()
         .select_related("course")
         .order_by("start_date", "track", "session_start", "pk")
     )
@@ -77,7 +77,8 @@ def schedule_calendar(request: HttpRequest) -> HttpResponse:
     form = ScheduleFilterForm(request.GET or None, courses=courses, months=[])
     filters = form.filters() if form.is_bound else {}
     batches = (
-        upcoming.matching(**filters)
+        Batch.objects.in_calendar_feeds()
+        .matching(**filters)
         .select_related("course")
         .order_by("start_date", "track", "session_start", "pk")
     )

@@ -269,17 +269,26 @@ def schedule(db):
 
 
 @pytest.fixture
+def cancelled_batch(schedule):
+    """An upcoming Python batch that was cancelled: feeds keep it, marked CANCELLED."""
+    cancelled = make_batch(course=schedule["py-jan-weekday"].course, start_date=dt.date(2027, 3, 1))
+    services.cancel_batch(batch=cancelled, by=None)
+    return cancelled
+
+
+@pytest.fixture
 def hidden_batches(schedule):
     """Batches no public calendar but the single-batch one may list."""
     python = schedule["py-jan-weekday"].course
-    cancelled = make_batch(course=python, start_date=dt.date(2027, 3, 1))
-    services.cancel_batch(batch=cancelled, by=None)
     return [
-        cancelled,
         make_batch(course=python, start_date=dt.date(2027, 3, 8), is_published=False),
         make_batch(course=python, start_date=dt.date(2026, 11, 30)),  # already started
         make_batch(course=make_course(slug="hidden", is_published=False), start_date=JAN_MON),
     ]
+
+
+def statuses(response) -> dict[str, str]:
+    return {str(event["UID"]): str(event["STATUS"]) for event in parse(response).walk("VEVENT")}
 
 
 def named(schedule: dict[str, Batch], *names: str) -> set[str]:
@@ -291,12 +300,16 @@ ALL = (*PYTHON, "k8s-feb-weekday", "k8s-feb-weekend")
 
 
 @pytest.mark.django_db
-def test_course_calendar_has_only_the_courses_open_upcoming_batches(
-    client, schedule, hidden_batches
+def test_course_calendar_has_the_courses_upcoming_batches_and_marks_a_cancelled_one(
+    client, schedule, hidden_batches, cancelled_batch
 ):
     response = client.get("/courses/python/calendar.ics")
 
-    assert uids(response) == named(schedule, *PYTHON)
+    assert uids(response) == named(schedule, *PYTHON) | {uid(cancelled_batch)}
+    assert statuses(response) == {
+        **dict.fromkeys(named(schedule, *PYTHON), "CONFIRMED"),
+        uid(cancelled_batch): "CANCELLED",
+    }
     assert response["Content-Disposition"] == 'attachment; filename="python-batches.ics"'
     calendar = parse(response)
     assert {tz.tz_name for tz in calendar.timezones} == {"Asia/Kolkata", "Europe/London"}
@@ -328,12 +341,13 @@ def test_course_calendar_without_batches_is_an_empty_calendar(client):
 
 
 @pytest.mark.django_db
-def test_schedule_calendar_lists_every_open_batch_and_nothing_else(
-    client, schedule, hidden_batches
+def test_schedule_calendar_lists_every_upcoming_batch_and_nothing_else(
+    client, schedule, hidden_batches, cancelled_batch
 ):
     response = client.get("/schedule/calendar.ics")
 
-    assert uids(response) == named(schedule, *ALL)
+    assert uids(response) == named(schedule, *ALL) | {uid(cancelled_batch)}
+    assert statuses(response)[uid(cancelled_batch)] == "CANCELLED"
     assert response["Content-Disposition"] == 'attachment; filename="batchwise-schedule.ics"'
     assert str(parse(response)["X-WR-CALNAME"]) == "Batchwise batch schedule"
 

@@ -4,6 +4,7 @@ import datetime as dt
 import threading
 
 import pytest
+import time_machine
 from django.db import connection
 
 from courses.models import Batch, Course
@@ -12,6 +13,13 @@ from tests.factories import make_batch, make_course
 
 D = dt.date
 WEEKDAY, WEEKEND = Batch.Track.WEEKDAY, Batch.Track.WEEKEND
+
+
+@pytest.fixture(autouse=True)
+def _planning_in_january_2026():
+    # Planning skips start dates already past; these tests plan the months of 2026 and 2027.
+    with time_machine.travel(dt.datetime(2026, 1, 1, 6, tzinfo=dt.UTC), tick=False):
+        yield
 
 
 def plan(courses, first: dt.date, last: dt.date | None = None, *, commit=False, by=None):
@@ -489,3 +497,14 @@ def test_copy_to_next_month_records_who_copied_it(django_user_model):
     created = copy.history.get()
     assert created.history_user == scheduler
     assert created.history_change_reason == f"Copied from batch {original.pk}"
+
+
+@pytest.mark.django_db
+def test_planning_skips_start_dates_already_past():
+    course = make_course()
+    # 5 Aug 2026: August's first Monday (3rd) has passed; its first Saturday (1st) too.
+    with time_machine.travel(dt.datetime(2026, 8, 5, 6, tzinfo=dt.UTC), tick=False):
+        assert plan([course], D(2026, 8, 1)) == []
+        planned = plan([course], D(2026, 8, 1), D(2026, 9, 1))
+
+    assert [item.start_date for item in planned] == [D(2026, 9, 7), D(2026, 9, 5)]
