@@ -272,6 +272,7 @@ class BatchAdmin(courses_admin.BatchAdmin):
             "title": "Cancel batches",
             "opts": self.opts,
             "batches": batches,
+            "selected": batches,
             "notices": notices,
             "show_people": show_people,
             "to_cancel_count": len(to_cancel),
