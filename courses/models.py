@@ -11,7 +11,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
@@ -56,17 +55,6 @@ class Category(models.Model):
 class CourseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
-
-    def for_course_page(self):
-        """Everything the course page shows, in a fixed number of queries."""
-        return self.select_related("category").prefetch_related(
-            "training_modes",
-            "inclusions",
-            "modules",
-            Prefetch("questions", queryset=InterviewQuestion.objects.select_related("level")),
-            Prefetch("articles", queryset=Article.objects.published()),
-            Prefetch("related_courses", queryset=Course.objects.published()),
-        )
 
     def search(self, text: str):
         text = text.strip()
@@ -301,14 +289,6 @@ class InterviewQuestion(OrderedContent):
         return self.question
 
 
-class FAQQuerySet(models.QuerySet):
-    def for_course(self, course):
-        """The course's own questions first, then the general ones."""
-        return self.filter(Q(course=course) | Q(course__isnull=True)).order_by(
-            F("course").asc(nulls_last=True), "order", "pk"
-        )
-
-
 class FAQ(OrderedContent):
     """A frequently asked question: about one course, or general (no course)."""
 
@@ -317,8 +297,6 @@ class FAQ(OrderedContent):
     )
     question = models.CharField(max_length=300)
     answer = models.TextField(help_text="Markdown.")
-
-    objects = FAQQuerySet.as_manager()
 
     class Meta(OrderedContent.Meta):
         verbose_name = "FAQ"

@@ -3,8 +3,9 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from .content import course_page_content
 from .forms import CatalogSearchForm, ScheduleFilterForm
-from .models import FAQ, Article, Batch, Category, Course
+from .models import Article, Batch, Category, Course
 from .schedule import group_by_month
 
 COURSES_PER_PAGE = 12
@@ -49,15 +50,17 @@ def course_list(request: HttpRequest) -> HttpResponse:
 
 
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    course = get_object_or_404(Course.objects.published().for_course_page(), slug=slug)
+    course = get_object_or_404(Course.objects.published().select_related("category"), slug=slug)
     batches = course.batches.open_for_enquiry().for_schedule()
+    content = course_page_content(course)
     return render(
         request,
         "courses/course_detail.html",
         {
             "course": course,
             "months": group_by_month(batches),
-            "faqs": list(FAQ.objects.for_course(course)),
+            "content": content,
+            "faqs": content.faqs,
         },
     )
 
