@@ -75,17 +75,26 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "courses/article_detail.html", {"article": article})
 
 
-def schedule(request: HttpRequest) -> HttpResponse:
+def schedule_filters(request: HttpRequest, *, list_months: bool) -> tuple[ScheduleFilterForm, dict]:
+    """The schedule's GET filter form (choices from the open batches) and its valid filters.
+
+    Shared by the page and its calendar feed. The month choices only label the page's
+    select (the field accepts any YYYY-MM), so the feed skips that query.
+    """
     upcoming = Batch.objects.open_for_enquiry()
     courses = list(
         Course.objects.published()
         .filter(pk__in=upcoming.values("course"))
         .select_related("category")
     )
-    months = list(upcoming.dates("start_date", "month"))
+    months = list(upcoming.dates("start_date", "month")) if list_months else []
     form = ScheduleFilterForm(request.GET or None, courses=courses, months=months)
-    filters = form.filters() if form.is_bound else {}
-    batches = list(upcoming.matching(**filters).for_schedule())
+    return form, (form.filters() if form.is_bound else {})
+
+
+def schedule(request: HttpRequest) -> HttpResponse:
+    form, filters = schedule_filters(request, list_months=True)
+    batches = list(Batch.objects.open_for_enquiry().matching(**filters).for_schedule())
     return render(
         request,
         "courses/schedule.html",

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from .calendars import SUMMARY_TRACK, batches_calendar
 from .forms import ScheduleFilterForm
 from .models import Batch, Course
+from .views import schedule_filters
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -67,15 +68,7 @@ def schedule_calendar(request: HttpRequest) -> HttpResponse:
 
     As on the page, a filter value that doesn't validate is ignored and the others apply.
     """
-    upcoming = Batch.objects.open_for_enquiry()
-    courses = list(
-        Course.objects.published()
-        .filter(pk__in=upcoming.values("course"))
-        .select_related("category")
-    )
-    # The month choices only label the page's select; the field validates any YYYY-MM.
-    form = ScheduleFilterForm(request.GET or None, courses=courses, months=[])
-    filters = form.filters() if form.is_bound else {}
+    form, filters = schedule_filters(request, list_months=False)
     batches = (
         Batch.objects.in_calendar_feeds()
         .matching(**filters)

@@ -78,13 +78,18 @@ def queue_enquiry_emails(enquiry: Enquiry) -> None:
     )
 
 
-def queue_batch_cancelled(*, enquiry: Enquiry, batch) -> OutgoingEmail:
-    schedule_url = settings.SITE_URL + reverse("courses:detail", args=[batch.course.slug])
+def _schedule_url(course) -> str:
+    return settings.SITE_URL + reverse("courses:detail", args=[course.slug]) + "#schedule"
+
+
+def queue_batch_cancelled(*, person, batch) -> OutgoingEmail:
+    """To someone with an open enquiry, a seat or a waiting-list place in a cancelled batch."""
+    enquiry = person if isinstance(person, Enquiry) else person.enquiry
     return queue_email(
         kind=OutgoingEmail.Kind.BATCH_CANCELLED,
-        to=enquiry.email,
+        to=person.email,
         template="batch_cancelled",
-        context={"enquiry": enquiry, "batch": batch, "schedule_url": schedule_url + "#schedule"},
+        context={"enquiry": person, "batch": batch, "schedule_url": _schedule_url(batch.course)},
         enquiry=enquiry,
     )
 
@@ -124,22 +129,9 @@ def queue_seat_offer(entry) -> OutgoingEmail:
     )
 
 
-def queue_seat_cancelled(*, learner, batch) -> OutgoingEmail:
-    """To a learner with a seat or a waiting-list place in a batch that was cancelled."""
-    schedule_url = settings.SITE_URL + reverse("courses:detail", args=[batch.course.slug])
-    return queue_email(
-        kind=OutgoingEmail.Kind.BATCH_CANCELLED,
-        to=learner.email,
-        template="batch_cancelled",
-        context={"enquiry": learner, "batch": batch, "schedule_url": schedule_url + "#schedule"},
-        enquiry=getattr(learner, "enquiry", None),
-    )
-
-
 def queue_seat_changed(*, enrollment, template: str, moved_to=None) -> OutgoingEmail:
     """Tell a learner their seat was cancelled (seat_cancelled) or moved (seat_transferred)."""
     batch = enrollment.batch
-    course_url = settings.SITE_URL + reverse("courses:detail", args=[batch.course.slug])
     return queue_email(
         kind=OutgoingEmail.Kind.SEAT_CHANGED,
         to=enrollment.email,
@@ -148,7 +140,7 @@ def queue_seat_changed(*, enrollment, template: str, moved_to=None) -> OutgoingE
             "enrollment": enrollment,
             "batch": batch,
             "moved_to": moved_to,
-            "schedule_url": course_url + "#schedule",
+            "schedule_url": _schedule_url(batch.course),
         },
         enquiry=enrollment.enquiry,
     )

@@ -262,12 +262,12 @@ def cancel_batch(*, batch: Batch, by: AbstractBaseUser | None) -> list:
         for enquiry in batch.enquiries.open().select_related("course").order_by("created_at"):
             if enquiry.email.lower() not in addresses:  # one email per person
                 addresses.add(enquiry.email.lower())
-                emails.queue_batch_cancelled(enquiry=enquiry, batch=batch)
+                emails.queue_batch_cancelled(person=enquiry, batch=batch)
                 told.append(enquiry)
         for learner in release_batch(batch):
             if learner.email.lower() not in addresses:
                 addresses.add(learner.email.lower())
-                emails.queue_seat_cancelled(learner=learner, batch=batch)
+                emails.queue_batch_cancelled(person=learner, batch=batch)
                 told.append(learner)
     return told
 

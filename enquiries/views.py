@@ -20,15 +20,17 @@ def attribution(request: HttpRequest, form) -> services.Attribution:
     )
 
 
+def _batch_id(raw: str | None) -> int | None:
+    """A ?batch= value as an id, or None for anything else (words, "²", "-1")."""
+    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
+
+
 def _requested_batch(course: Course, raw_id: str | None) -> tuple[Batch | None, str]:
     """The batch named in ?batch=, or None with the reason it can't be enquired about."""
     if not raw_id:
         return None, ""
-    batch = (
-        Batch.objects.select_related("course").filter(pk=raw_id).first()
-        if raw_id.isascii() and raw_id.isdigit()
-        else None
-    )
+    batch_id = _batch_id(raw_id)
+    batch = Batch.objects.select_related("course").filter(pk=batch_id).first() if batch_id else None
     if batch is None:
         return None, "We couldn't find that batch."
     try:
@@ -92,7 +94,7 @@ def join_waitlist(request: HttpRequest, slug: str) -> HttpResponse:
     raw_id = request.GET.get("batch", "")
     batch = get_object_or_404(
         Batch.objects.open_for_enquiry().for_schedule().filter(course=course),
-        pk=int(raw_id) if raw_id.isascii() and raw_id.isdigit() else 0,
+        pk=_batch_id(raw_id) or 0,
     )
     form = WaitlistForm(request.POST or None)
     refusal = ""

@@ -6,8 +6,9 @@ reversing it removes the two groups. The rotation row is left in place on revers
 assignment would create it anyway, and it holds no permissions.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from enquiries.migrations import _roles
 
 # group name → (app label, model name, actions); the codename is "<action>_<model>".
 ROLES = {
@@ -33,40 +34,12 @@ ROLES = {
 SALES_ROTATION = "Sales"
 
 
-def create_all_permissions(apps, using):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0, using=using)
-        app_config.models_module = None
-
-
 def add_roles(apps, schema_editor):
-    using = schema_editor.connection.alias
-    create_all_permissions(apps, using)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+    _roles.grant(apps, schema_editor, ROLES)
     RoundRobinCursor = apps.get_model("enquiries", "RoundRobinCursor")
-
-    for group_name, grants in ROLES.items():
-        group, _ = Group.objects.using(using).get_or_create(name=group_name)
-        for app_label, model, actions in grants:
-            codenames = [f"{action}_{model}" for action in actions]
-            permissions = list(
-                Permission.objects.using(using).filter(
-                    content_type__app_label=app_label,
-                    content_type__model=model,
-                    codename__in=codenames,
-                )
-            )
-            missing = set(codenames) - {permission.codename for permission in permissions}
-            if missing:
-                raise LookupError(
-                    f"Permissions {sorted(missing)} on {app_label}.{model} do not exist; "
-                    f"update ROLES in this migration."
-                )
-            group.permissions.add(*permissions)
-
-    RoundRobinCursor.objects.using(using).get_or_create(name=SALES_ROTATION)
+    RoundRobinCursor.objects.using(schema_editor.connection.alias).get_or_create(
+        name=SALES_ROTATION
+    )
 
 
 def remove_roles(apps, schema_editor):
