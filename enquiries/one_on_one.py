@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -34,6 +35,9 @@ from .models import Enquiry, OneOnOneRequest, OutgoingEmail, PlanSession, Traini
 MIN_SESSION_MINUTES = 30
 MAX_SESSION_MINUTES = 480
 MAX_WEEKS = 52
+# How far ahead a learner may ask to start: far enough for any real plan, near enough that
+# a plan of MAX_WEEKS always has dates the calendar can hold.
+START_HORIZON_MONTHS = 12
 
 
 class PlanError(Exception):
@@ -148,12 +152,22 @@ def preference_errors(values: Mapping[str, Any], *, today: dt.date | None = None
     if weeks is not None and not 1 <= weeks <= MAX_WEEKS:
         errors["weeks"] = "Choose between 1 and 52 weeks."
     earliest_start = values.get("earliest_start")
-    if today is not None and earliest_start is not None and earliest_start < today:
+    if earliest_start is not None and earliest_start > latest_start_allowed(today):
+        errors["earliest_start"] = (
+            f"We plan up to {START_HORIZON_MONTHS} months ahead. Choose a date on or before "
+            f"{dateformat.format(latest_start_allowed(today), 'D j M Y')}."
+        )
+    elif today is not None and earliest_start is not None and earliest_start < today:
         errors["earliest_start"] = (
             f"That date has passed. Choose today ({dateformat.format(today, 'D j M Y')}) "
             "or a later date."
         )
     return errors
+
+
+def latest_start_allowed(today: dt.date | None = None) -> dt.date:
+    """The last earliest-start date a request may name: START_HORIZON_MONTHS from today."""
+    return (today or timezone.localdate()) + relativedelta(months=START_HORIZON_MONTHS)
 
 
 def window_minutes(start: dt.time, end: dt.time) -> int:
@@ -235,34 +249,37 @@ def plan_times(
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     """Start and end (UTC) of each session the preferences ask for, from `now` on.
 
-    Weeks run Monday to Sunday. The first week is the one holding the earliest start date
-    (or the learner's today, if that date has passed); in it only the preferred days still to
-    come count. Each week takes the first `sessions_per_week` of those days, in weekday order,
-    and the plan runs for `weeks` weeks that have a session. Each session starts at the
-    window's start, wall-clock time in the learner's zone, and lasts `session_minutes`.
+    The plan has `sessions_per_week * weeks` sessions, whatever day it is made. Weeks run
+    Monday to Sunday, and each week takes at most `sessions_per_week` of the preferred days
+    still to come, earliest first, from the earliest start date (or the learner's today, if
+    that date has passed). A first week that holds fewer of them simply leaves its remainder
+    to the weeks after, so the plan runs on until every session asked for has a date. Each
+    session starts at the window's start, wall-clock time in the learner's zone, and lasts
+    `session_minutes`.
 
     A start time that doesn't exist on a day the clocks go forward (02:30 in New York on
     8 March 2026) is read with the offset before the change, so it falls an hour later by
     the clock (03:30), as zoneinfo does.
     """
+    if not preferences.days:
+        return []
     zone = zoneinfo.ZoneInfo(preferences.timezone)
     length = dt.timedelta(minutes=preferences.session_minutes)
+    wanted = preferences.sessions_per_week * preferences.weeks
     first_day = max(preferences.earliest_start, now.astimezone(zone).date())
     monday = first_day - dt.timedelta(days=first_day.weekday())
     times: list[tuple[dt.datetime, dt.datetime]] = []
-    weeks_planned = 0
-    while weeks_planned < preferences.weeks:
+    while len(times) < wanted:
         starts = [
             dt.datetime.combine(day, preferences.window_start, tzinfo=zone)
             for day in (monday + dt.timedelta(days=weekday) for weekday in preferences.days)
             if day >= first_day
         ]
         starts = [start for start in starts if start > now][: preferences.sessions_per_week]
-        if starts:
-            weeks_planned += 1
-            times += [
-                (start.astimezone(dt.UTC), start.astimezone(dt.UTC) + length) for start in starts
-            ]
+        times += [
+            (start.astimezone(dt.UTC), start.astimezone(dt.UTC) + length)
+            for start in starts[: wanted - len(times)]
+        ]
         monday += dt.timedelta(weeks=1)
     return times
 
@@ -285,6 +302,12 @@ def generate_plan(
         existing = TrainingPlan.objects.filter(request=request).first()
         if existing is not None:
             raise PlanAlreadyExists(existing)
+        horizon = latest_start_allowed(learner_today(request.timezone, now=now))
+        if request.earliest_start > horizon:
+            raise PlanError(
+                f"The learner asked to start on {request.earliest_start:%a %d %b %Y}, more than "
+                f"{START_HORIZON_MONTHS} months ahead. Agree a nearer date with them first."
+            )
         plan = TrainingPlan(request=request, timezone=request.timezone, learner_notified_at=now)
         plan.full_clean(exclude=["request"])
         plan._history_user = by

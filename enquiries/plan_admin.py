@@ -253,6 +253,8 @@ class OneOnOneRequestAdmin(admin.ModelAdmin):
                 plans.append(one_on_one.generate_plan(request=request_, by=request.user))
             except one_on_one.PlanAlreadyExists:
                 refused.append(request_.enquiry.reference)
+            except one_on_one.PlanError as error:
+                self.message_user(request, f"{request_.enquiry.reference}: {error}", messages.ERROR)
         if plans:
             sessions = sum(plan.sessions.count() for plan in plans)
             self.message_user(

@@ -1,11 +1,13 @@
 """Browser fixtures: one headless Chromium for these tests, a fresh context and page per test."""
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from playwright.sync_api import Browser, Page, Response, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -20,6 +22,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+# The server's clock in every browser test: a Tuesday, so "tomorrow" is a Wednesday, the day a
+# plan's first week once lost a session. The browser keeps its own clock; the cookies it is
+# sent carry Max-Age, which it counts from its own clock, so the two may differ.
+SERVER_NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _server_clock() -> Iterator[None]:
+    with time_machine.travel(SERVER_NOW, tick=True):
+        yield
 
 
 def _static_files_from_whitenoise(application):

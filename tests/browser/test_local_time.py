@@ -2,7 +2,8 @@
 
 The batches are in March 2027, around the two daylight-saving changes: New York's on 14 March,
 London's on 28 March. The server's clock doesn't matter: the batches are in the future either
-way, and the browser's clock is set where a test needs "starts today".
+way (the browser tests fix the server's clock at 1 December 2026), and the browser's clock is
+set where a test needs "starts today".
 """
 
 import datetime as dt

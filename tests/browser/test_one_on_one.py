@@ -11,7 +11,12 @@ from playwright.sync_api import Browser, Page, Response, expect
 from courses.models import Course
 from enquiries import one_on_one
 from enquiries.models import Enquiry, Weekday
-from tests.browser.conftest import AxeViolations, assert_no_axe_violations, axe_report
+from tests.browser.conftest import (
+    SERVER_NOW,
+    AxeViolations,
+    assert_no_axe_violations,
+    axe_report,
+)
 from tests.factories import make_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,7 +78,7 @@ def test_learner_in_kolkata_asks_for_one_on_one_training(
     page.get_by_label("Thursday").check()
     page.get_by_label("Latest end time").fill("21:00")
     page.get_by_label("Earliest start date").fill(
-        (dt.date.today() + dt.timedelta(days=7)).isoformat()
+        (SERVER_NOW.date() + dt.timedelta(days=7)).isoformat()
     )
     page.get_by_label("Full name").fill("Asha Verma")
     page.get_by_label("Email address").fill("asha@example.com")
@@ -119,7 +124,7 @@ def test_learners_plan_page_has_no_axe_violations(live_server, page: Page, cours
             session_minutes=90,
             sessions_per_week=2,
             weeks=3,
-            earliest_start=dt.date.today() + dt.timedelta(days=1),
+            earliest_start=SERVER_NOW.date() + dt.timedelta(days=1),
         ),
         name="Maya Cohen",
         email="maya@example.com",

@@ -291,6 +291,18 @@ CONSENT_REQUIRED = "Please tick this box so we can contact you about your enquir
         pytest.param(
             "earliest_start", "next Tuesday", "Enter a date like 2026-03-16.", id="bad-date"
         ),
+        pytest.param(
+            "earliest_start",
+            "9999-12-27",
+            "We plan up to 12 months ahead. Choose a date on or before Tue 2 Mar 2027.",
+            id="beyond-horizon",
+        ),
+        pytest.param(
+            "earliest_start",
+            "2027-03-03",
+            "We plan up to 12 months ahead. Choose a date on or before Tue 2 Mar 2027.",
+            id="a-day-past-horizon",
+        ),
         pytest.param("name", "  ", NAME_REQUIRED, id="blank-name"),
         pytest.param("email", "maya-at-example.com", EMAIL_INVALID, id="bad-email"),
         pytest.param("phone", "212 555 0147", PHONE_NEEDS_COUNTRY_CODE, id="phone-no-country"),

@@ -232,6 +232,38 @@ def test_a_plan_made_after_its_start_date_begins_with_the_next_session_still_to_
         "Wed 04 Mar 10:00 IST",
         "Mon 09 Mar 10:00 IST",
         "Wed 11 Mar 10:00 IST",
+        "Mon 16 Mar 10:00 IST",
+    ]
+
+
+@pytest.mark.parametrize(
+    "first_day", [dt.date(2026, 3, 2) + dt.timedelta(days=n) for n in range(7)]
+)
+def test_a_plan_has_every_session_asked_for_whatever_day_it_starts(first_day):
+    # Tue and Thu, twice a week for three weeks: six sessions, even from a Wednesday or a
+    # Thursday, when the first week holds only one of the two days.
+    prefs = preferences(weeks=3, earliest_start=first_day, timezone="UTC")
+
+    times = plan_times(prefs, now=NOW)
+
+    assert len(times) == 6
+    assert {f"{start:%a}" for start in starts(times)} == {"Tue", "Thu"}
+    assert all(start.date() >= first_day for start in starts(times))
+    assert len({start.isocalendar().week for start in starts(times)}) in (3, 4)
+
+
+def test_a_wednesday_start_carries_the_first_weeks_missing_session_into_a_fourth_week():
+    prefs = preferences(weeks=3, earliest_start=dt.date(2026, 3, 4), timezone="UTC")
+
+    times = plan_times(prefs, now=NOW)
+
+    assert local(starts(times), "UTC") == [
+        "Thu 05 Mar 18:00 UTC",
+        "Tue 10 Mar 18:00 UTC",
+        "Thu 12 Mar 18:00 UTC",
+        "Tue 17 Mar 18:00 UTC",
+        "Thu 19 Mar 18:00 UTC",
+        "Tue 24 Mar 18:00 UTC",
     ]
 
 
@@ -286,6 +318,31 @@ def test_generate_plan_stores_the_sessions_in_utc_and_emails_the_private_link(ad
     note = Note.objects.get(enquiry=request.enquiry)
     assert note.author == admin_user
     assert "4 sessions" in note.text
+
+
+@pytest.mark.django_db
+def test_a_request_beyond_the_horizon_is_refused_with_a_plain_error(admin_user):
+    # Stored before the public form limited the date: planning it must not crash.
+    request = make_request()
+    OneOnOneRequest.objects.filter(pk=request.pk).update(earliest_start=dt.date(9999, 12, 27))
+    request.refresh_from_db()
+
+    with pytest.raises(one_on_one.PlanError, match="more than 12 months ahead"):
+        generate_plan(request=request, by=admin_user)
+
+    assert not TrainingPlan.objects.exists()
+
+
+def test_the_admin_reports_a_request_beyond_the_horizon_instead_of_failing(admin_client):
+    request = make_request()
+    OneOnOneRequest.objects.filter(pk=request.pk).update(earliest_start=dt.date(9999, 12, 27))
+    url = f"{REQUESTS_URL}{request.pk}/create-plan/"
+
+    response = admin_client.post(url, {"post": "yes"}, follow=True)
+
+    assert response.status_code == 200
+    assert "more than 12 months ahead" in response.content.decode()
+    assert not TrainingPlan.objects.exists()
 
 
 @pytest.mark.django_db
