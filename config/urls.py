@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from courses.sitemaps import SITEMAPS
 from courses.views_feeds import robots_txt
-from enquiries.views_staff import staff_dashboard
+from enquiries.views.staff import staff_dashboard
 
 admin.site.site_header = "Batchwise back office"
 admin.site.site_title = "Batchwise"

@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import services
 from .content_admin import CONTENT_INLINES
 from .forms import MonthField, parse_month
-from .models import Batch, Category, Course
+from .models import Category, Course
 
 
 @admin.register(Category)
@@ -230,8 +230,13 @@ class SeatsListFilter(admin.SimpleListFilter):
         return queryset.filter(conditions[self.value()])
 
 
-@admin.register(Batch)
 class BatchAdmin(SimpleHistoryAdmin):
+    """The catalog side of the batch admin: planning, copying, dates, times and capacity.
+
+    Not registered here: enquiries.admin.batches registers the one batch admin, which adds
+    seats, waiting lists and cancellation (courses never imports enquiries).
+    """
+
     list_display = [
         "course",
         "month",

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import views
-from .views_one_on_one import request_one_on_one, training_plan, training_plan_calendar
+from .views import public as views
+from .views.one_on_one import request_one_on_one, training_plan, training_plan_calendar
 
 app_name = "enquiries"
 

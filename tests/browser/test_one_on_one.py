@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 
 from courses.models import Course
-from enquiries import one_on_one
 from enquiries.models import Enquiry, Weekday
+from enquiries.services import one_on_one
 from tests.browser.conftest import (
     SERVER_NOW,
     AxeViolations,

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from courses.models import Batch
-from enquiries import seats
 from enquiries.models import Enrollment, WaitlistEntry
+from enquiries.services import seats
 from tests.browser.conftest import AxeViolations, axe_report
 from tests.factories import make_batch, make_course
 

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar, Event
 
 from courses.models import Batch, Course
-from enquiries import seats, services
+from enquiries import services
+from enquiries.services import seats
 from tests.factories import make_batch, make_category, make_course
 
 # "Today": Tuesday 1 December 2026, before the 2027 batches.

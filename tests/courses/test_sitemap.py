@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.views.defaults import server_error
 
 from courses.models import Course
-from enquiries import seats
+from enquiries.services import seats
 from tests.factories import make_batch, make_category, make_course
 
 TODAY = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)

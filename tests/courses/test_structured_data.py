@@ -9,7 +9,8 @@ import pytest
 import time_machine
 
 from courses.models import FAQ, Article, Batch, Course
-from enquiries import seats, services
+from enquiries import services
+from enquiries.services import seats
 from tests.factories import make_batch, make_course
 
 TODAY = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)

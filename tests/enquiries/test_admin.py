@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import Batch
-from enquiries.admin import SOURCE_FIELDS
+from enquiries.admin.enquiries import SOURCE_FIELDS
 from enquiries.models import Enquiry
 from enquiries.services import Attribution
 from tests.factories import make_batch, make_course, make_enquiry

@@ -8,8 +8,9 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from enquiries import seats, services
+from enquiries import services
 from enquiries.models import OutgoingEmail, WaitlistEntry
+from enquiries.services import seats
 from tests.factories import make_batch
 
 TODAY = dt.date(2027, 1, 4)  # a Monday

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from courses.models import Batch
-from enquiries import services
+from enquiries import mail, services
 from enquiries.models import Enquiry, OutgoingEmail
 from tests.factories import make_batch, make_course, make_enquiry
 
@@ -153,7 +153,7 @@ def test_staff_retry_sends_a_failed_email(run_worker, smtp, clock, settings):
     assert OutgoingEmail.objects.get().status == "failed"
 
     smtp.start()
-    assert services.emails.retry_now(OutgoingEmail.objects.all()) == 1
+    assert mail.retry_now(OutgoingEmail.objects.all()) == 1
     run_worker()
 
     assert len(smtp.inbox.messages) == 1

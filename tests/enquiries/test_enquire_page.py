@@ -11,7 +11,7 @@ from django.utils.html import escape
 
 from courses.models import Batch, Course
 from enquiries.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Enquiry
-from enquiries.views import RECEIVED_SESSION_KEY
+from enquiries.views.public import RECEIVED_SESSION_KEY
 from tests.factories import make_batch, make_course, next_weekday
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)  # a Monday

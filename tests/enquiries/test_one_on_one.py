@@ -16,8 +16,8 @@ from django.utils.html import escape
 
 from enquiries import services
 from enquiries.models import Enquiry, OneOnOneRequest, OutgoingEmail, Weekday
-from enquiries.one_on_one import Preferences, submit_one_on_one
-from enquiries.views import RECEIVED_SESSION_KEY
+from enquiries.services.one_on_one import Preferences, submit_one_on_one
+from enquiries.views.public import RECEIVED_SESSION_KEY
 from tests.factories import make_course, make_enquiry
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)  # a Monday

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from enquiries import emails, services
+from enquiries import mail, services
 from enquiries.models import Enquiry, Note, OutgoingEmail, StatusChange
 from enquiries.services import Attribution
 from tests.factories import make_batch, make_course, make_enquiry
@@ -944,7 +944,7 @@ def failed_email(settings):
     }
     enquiry = make_enquiry(email="priya@example.com")
     email = OutgoingEmail.objects.get(enquiry=enquiry)
-    assert emails.deliver(email.pk) == "failed"
+    assert mail.deliver(email.pk) == "failed"
     email.refresh_from_db()
     return email
 
@@ -985,7 +985,7 @@ def test_outbox_is_read_only(admin_client, seller_client, failed_email):
 def test_retry_now_makes_a_failed_email_due_again(admin_client, failed_email, clock, settings):
     sent = make_enquiry(email="tom@example.org", phone="+442079460958").emails.get()
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    assert emails.deliver(sent.pk) == "sent"
+    assert mail.deliver(sent.pk) == "sent"
     clock.shift(dt.timedelta(hours=1))
 
     response = run_action(admin_client, "retry_now", [failed_email, sent], url=EMAILS)

@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from courses.models import Batch, Course
-from enquiries import seats
 from enquiries.models import Enquiry, Enrollment, OutgoingEmail, WaitlistEntry
+from enquiries.services import seats
 from tests.factories import make_batch, make_course, make_enquiry
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)  # a Monday

@@ -10,8 +10,8 @@ from collections import Counter
 import pytest
 from django.db import connection
 
-from enquiries import seats
 from enquiries.models import Enrollment, WaitlistEntry
+from enquiries.services import seats
 from tests.factories import make_batch
 
 

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 
 from courses.models import Batch
-from enquiries import seats, services
+from enquiries import services
 from enquiries.models import Enquiry, OutgoingEmail
+from enquiries.services import seats
 from tests.factories import make_batch, make_enquiry
 
 

@@ -11,9 +11,10 @@ import time_machine
 from django.core.management import call_command
 
 from courses.models import Batch
-from enquiries import seats, services
+from enquiries import services
 from enquiries.models import Enquiry, Enrollment, OutgoingEmail, StatusChange, WaitlistEntry
-from enquiries.tasks import expire_offers_task
+from enquiries.services import seats
+from enquiries.services.seats import expire_offers_task
 from tests.factories import make_batch, make_course, make_enquiry
 
 NOW = dt.datetime(2027, 1, 11, 9, 0, tzinfo=dt.UTC)  # a Monday
@@ -435,7 +436,7 @@ def test_offering_a_seat_schedules_the_expiry_task_for_the_deadline(
     with django_capture_on_commit_callbacks(execute=True):
         seats.cancel_enrollment(enrollment=seat, by=None)
 
-    expiry = DBTaskResult.objects.get(task_path="enquiries.tasks.expire_offers_task")
+    expiry = DBTaskResult.objects.get(task_path="enquiries.services.seats.expire_offers_task")
     assert expiry.run_after == DEADLINE
     assert expiry.args_kwargs == {"args": [batch.pk], "kwargs": {}}
 

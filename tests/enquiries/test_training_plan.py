@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 from icalendar import Calendar
 
-from enquiries import one_on_one
 from enquiries.models import (
     Enquiry,
     Note,
@@ -26,7 +25,13 @@ from enquiries.models import (
     TrainingPlan,
     Weekday,
 )
-from enquiries.one_on_one import Preferences, generate_plan, notify_plan_changed, plan_times
+from enquiries.services import one_on_one
+from enquiries.services.one_on_one import (
+    Preferences,
+    generate_plan,
+    notify_plan_changed,
+    plan_times,
+)
 from tests.factories import make_course
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)  # a Monday

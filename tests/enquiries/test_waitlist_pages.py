@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import Batch, Course
-from enquiries import seats, services
+from enquiries import services
 from enquiries.models import Enrollment, WaitlistEntry
+from enquiries.services import seats
 from tests.factories import make_batch, make_course, next_weekday
 from tests.test_query_counts import COURSE_DETAIL_QUERIES, SCHEDULE_QUERIES  # the pins
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from enquiries import seats
+from enquiries.services import seats
 
 
 class Command(BaseCommand):

@@ -14,8 +14,8 @@ from django.utils import timezone
 from courses.management.commands.load_demo_catalog import Command as CatalogCommand
 from courses.management.commands.load_demo_catalog import batch_start
 from courses.models import Batch, Course
-from enquiries import one_on_one, seats
 from enquiries.models import Enquiry, TrainingPlan
+from enquiries.services import one_on_one, seats
 
 LEARNERS = [
     ("Aarav Mehta", "+919820011001"),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from enquiries import emails
+from enquiries import mail
 
 
 class Command(BaseCommand):
@@ -10,5 +10,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        count = emails.requeue_due()
+        count = mail.requeue_due()
         self.stdout.write(f"{count} email(s) queued for delivery.")

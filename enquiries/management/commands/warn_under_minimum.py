@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Batch
-from enquiries import emails, services
+from enquiries import mail, services
 from enquiries.models import OutgoingEmail
 
 
@@ -51,7 +51,7 @@ class Command(BaseCommand):
             )
             for recipient in recipients:
                 if recipient not in already:
-                    emails.queue_email(
+                    mail.queue_email(
                         kind=OutgoingEmail.Kind.UNDER_MINIMUM,
                         to=recipient,
                         template="under_minimum",

@@ -3,7 +3,6 @@
 Staff create a plan from a request ("Create training plan": one_on_one.generate_plan), change
 its sessions in the learner's own time zone, and tell the learner ("Notify learner":
 one_on_one.notify_plan_changed). Both email the learner, so both ask for confirmation first.
-Imported at the end of enquiries/admin.py.
 """
 
 import datetime as dt
@@ -20,25 +19,14 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
-from . import one_on_one
-from .models import OneOnOneRequest, PlanSession, TrainingPlan, Weekday
+from ..models import OneOnOneRequest, PlanSession, TrainingPlan, Weekday
+from ..services import one_on_one
+from .common import count_of, when
 
 # The confirmation page both plan actions show before they email anyone.
 CONFIRMATION_PAGE = "admin/enquiries/plan_confirmation.html"
-
-
-def count_of(number: int, singular: str, plural: str) -> str:
-    return f"{number} {singular if number == 1 else plural}"
-
-
-def when(moment: dt.datetime | None) -> str:
-    """A moment as staff read it: weekday, date, time and zone."""
-    if moment is None:
-        return "—"
-    return f"{timezone.localtime(moment):%a %d %b %Y, %H:%M %Z}"
 
 
 def change_link(obj, text: str) -> str:

@@ -5,10 +5,11 @@ from django.views.decorators.http import require_http_methods
 
 from courses.models import Batch, Course
 
-from . import seats, services
-from .forms import EnquiryForm, WaitlistForm
-from .middleware import ATTRIBUTION_SESSION_KEY
-from .models import Enquiry, WaitlistEntry
+from .. import services
+from ..forms import EnquiryForm, WaitlistForm
+from ..middleware import ATTRIBUTION_SESSION_KEY
+from ..models import Enquiry, WaitlistEntry
+from ..services import seats
 
 RECEIVED_SESSION_KEY = "enquiry_received"
 

@@ -1,11 +1,9 @@
 """The back office for seats: enrollments, waiting lists, and the seats on a batch's page.
 
-Every seat is created and freed by enquiries.seats; these pages only call it and turn its
+Every seat is created and freed by enquiries.services.seats; these pages only call it and turn its
 SeatError into a message or a form error. Nothing here writes a seat's status or batch: the
 one field staff edit is a waiting-list entry's position, its place in the queue. Cancelling a
 seat, transferring one and offering free seats email people, so each asks for confirmation.
-
-Imported at the end of enquiries/admin.py, whose helpers it uses.
 """
 
 import datetime as dt
@@ -25,10 +23,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from courses.models import Batch
 
-from . import seats
-from .admin import EnquiryHistoryContext, count_of, enquiry_link, when
-from .models import Enrollment, WaitlistEntry
-from .phones import PHONE_HELP, normalise_phone
+from ..models import Enrollment, WaitlistEntry
+from ..phones import PHONE_HELP, normalise_phone
+from ..services import seats
+from .common import EnquiryHistoryContext, count_of, enquiry_link, when
 
 ACTIVE_PLACES = [WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED]
 

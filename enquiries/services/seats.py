@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 
 from courses.models import Batch
 
-from . import emails, services
-from .models import Enquiry, Enrollment, WaitlistEntry
+from ..mail import notices
+from ..models import Enquiry, Enrollment, WaitlistEntry
+from .pipeline import ALLOWED_TRANSITIONS, change_status
 
 
 class SeatError(Exception):
@@ -87,8 +89,8 @@ def _mark_enrolled(enquiry: Enquiry | None, *, by: AbstractBaseUser | None) -> N
     """Move the learner's enquiry to enrolled where the pipeline allows (not from spam)."""
     if enquiry is None:
         return
-    if Enquiry.Status.ENROLLED in services.ALLOWED_TRANSITIONS[enquiry.status]:
-        services.change_status(enquiry=enquiry, to=Enquiry.Status.ENROLLED, by=by)
+    if Enquiry.Status.ENROLLED in ALLOWED_TRANSITIONS[enquiry.status]:
+        change_status(enquiry=enquiry, to=Enquiry.Status.ENROLLED, by=by)
 
 
 def enroll(
@@ -187,7 +189,7 @@ def _add_to_waitlist(
     )
     entry.full_clean(validate_constraints=False)
     entry.save()
-    emails.queue_waitlist_joined(entry)
+    notices.queue_waitlist_joined(entry, position=waiting_position(entry))
     return entry
 
 
@@ -221,15 +223,13 @@ def _offer_free_seats(batch: Batch) -> list[WaitlistEntry]:
         entry.offered_at = now
         entry.offer_expires_at = expires
         entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
-        emails.queue_seat_offer(entry)
+        notices.queue_seat_offer(entry)
     if offered:
         _expire_when_due(batch_id=batch.pk, at=expires)
     return offered
 
 
 def _expire_when_due(*, batch_id: int, at: dt.datetime) -> None:
-    from .tasks import expire_offers_task  # tasks imports this module
-
     transaction.on_commit(
         lambda: expire_offers_task.using(run_after=at).enqueue(batch_id), robust=True
     )
@@ -322,7 +322,7 @@ def cancel_enrollment(*, enrollment: Enrollment, by: AbstractBaseUser | None) ->
         enrollment.ended_at = timezone.now()
         enrollment._history_user = by
         enrollment.save(update_fields=["status", "ended_at"])
-        emails.queue_seat_changed(enrollment=enrollment, template="seat_cancelled")
+        notices.queue_seat_changed(enrollment=enrollment, template="seat_cancelled")
         _offer_free_seats(batch)
     return enrollment
 
@@ -363,7 +363,7 @@ def transfer(*, enrollment: Enrollment, to_batch: Batch, by: AbstractBaseUser | 
         enrollment._history_user = by
         enrollment._change_reason = f"Transferred to {target}"
         enrollment.save(update_fields=["status", "ended_at", "transferred_to"])
-        emails.queue_seat_changed(
+        notices.queue_seat_changed(
             enrollment=enrollment, template="seat_transferred", moved_to=target
         )
         _offer_free_seats(source)
@@ -386,3 +386,10 @@ def release_batch(batch: Batch) -> list[Enrollment | WaitlistEntry]:
         status=WaitlistEntry.Status.CANCELLED
     )
     return [*seats, *waiting]
+
+
+@task
+def expire_offers_task(batch_id: int) -> int:
+    """Runs when a batch's offers fall due: expired offers pass to the next person."""
+    batch = Batch.objects.filter(pk=batch_id).first()
+    return expire_offers(batch=batch) if batch else 0

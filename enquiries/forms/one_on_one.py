@@ -11,9 +11,9 @@ from django.conf import settings
 
 from courses.models import iana_time_zones
 
-from . import one_on_one
-from .forms import EnquiryForm
-from .models import Weekday
+from ..models import Weekday
+from ..services import one_on_one
+from .enquiry import EnquiryForm
 
 # The regions of the IANA database; names outside them (US/Eastern, Etc/GMT+5, EST5EDT) are
 # old aliases or offsets that people do not recognise as "where I am".

@@ -22,25 +22,32 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.models import DeletedObject
-from simple_history.template_utils import HistoricalRecordContextHelper
 
 from courses.admin import MonthListFilter
 from courses.models import Batch
 
-from . import emails, seats, services
-from .models import Enquiry, Enrollment, Note, OutgoingEmail, WaitlistEntry
-from .phones import display_phone
-from .resources import EnquiryResource
+from .. import services
+from ..models import Enquiry, Note
+from ..phones import display_phone
+from ..resources import EnquiryResource
+from ..services import seats
+from .common import (
+    EnquiryHistoryContext,
+    count_of,
+    describe_enrolment,
+    enquiries,
+    enquiry_link,
+    person,
+    when,
+)
 
 SOURCE_FIELDS = [
     "came_from",
@@ -53,46 +60,6 @@ SOURCE_FIELDS = [
     "utm_content",
 ]
 Status = Enquiry.Status
-
-
-def count_of(number: int, singular: str, plural: str) -> str:
-    return f"{number} {singular if number == 1 else plural}"
-
-
-def enquiries(number: int) -> str:
-    return count_of(number, "enquiry", "enquiries")
-
-
-def person(user) -> str:
-    if user is None:
-        return "The system"
-    return user.get_full_name() or user.get_username()
-
-
-def when(moment: dt.datetime) -> str:
-    """A moment as staff read it: weekday, date, time and zone."""
-    return f"{timezone.localtime(moment):%a %d %b %Y, %H:%M %Z}"
-
-
-def enquiry_link(enquiry_id: int, text: str) -> str:
-    return format_html(
-        '<a href="{}">{}</a>', reverse("admin:enquiries_enquiry_change", args=[enquiry_id]), text
-    )
-
-
-def describe_enrolment(result: Enrollment | WaitlistEntry) -> tuple[int, str]:
-    """What seats.enroll did, as a message level and text for staff."""
-    if isinstance(result, Enrollment):
-        return messages.SUCCESS, f"Seat confirmed for {result.name} in {result.batch}."
-    if result.status == WaitlistEntry.Status.OFFERED:
-        return messages.WARNING, (
-            f"{result.batch} was full: {result.name} is on the waiting list and already holds "
-            f"an offer of a seat, open until {when(result.offer_expires_at)}."
-        )
-    return messages.WARNING, (
-        f"{result.batch} was full: {result.name} is number {seats.waiting_position(result)} "
-        "on the waiting list."
-    )
 
 
 # Filters
@@ -269,23 +236,6 @@ def timeline(enquiry: Enquiry) -> list[TimelineEntry]:
         for note in enquiry.notes.select_related("author")
     ]
     return sorted(entries, key=lambda entry: entry.at)
-
-
-class EnquiryHistoryContext(HistoricalRecordContextHelper):
-    """History as people read it: choice labels, dates with weekday, times with zone, and "—"
-    rather than "Deleted user (pk=None)"."""
-
-    def prepare_delta_change_value(self, change, value):
-        field = self.model._meta.get_field(change.field)
-        if value is None or (isinstance(value, DeletedObject) and value.pk is None):
-            return "—"
-        if field.choices:
-            return dict(field.flatchoices).get(value, value) or "—"
-        if isinstance(value, dt.datetime):
-            return when(value)
-        if isinstance(value, dt.date):
-            return f"{value:%a %d %b %Y}"
-        return super().prepare_delta_change_value(change, value)
 
 
 # The enquiry admin
@@ -657,84 +607,3 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         filename = self.get_export_filename(request, queryset, file_format)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-
-
-# Outgoing email
-
-
-@admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
-    """What we owe people by email and how delivery went; read-only, with "Retry now"."""
-
-    list_display = [
-        "kind",
-        "to",
-        "subject",
-        "status",
-        "attempts",
-        "next_attempt",
-        "sent",
-        "short_error",
-        "enquiry_reference",
-    ]
-    list_filter = ["status", "kind"]
-    list_select_related = ["enquiry"]
-    search_fields = ["to", "subject", "enquiry__reference"]
-    actions = ["retry_now"]
-    fields = [
-        "kind",
-        "enquiry_reference",
-        "to",
-        "subject",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "sent_at",
-        "created_at",
-        "last_error",
-        "body_text",
-    ]
-    readonly_fields = fields
-
-    @admin.display(description="next attempt", ordering="next_attempt_at")
-    def next_attempt(self, email):
-        return when(email.next_attempt_at) if email.status == OutgoingEmail.Status.PENDING else "—"
-
-    @admin.display(description="sent", ordering="sent_at")
-    def sent(self, email):
-        return when(email.sent_at) if email.sent_at else "—"
-
-    @admin.display(description="last error")
-    def short_error(self, email):
-        return Truncator(email.last_error).chars(80) or "—"
-
-    @admin.display(description="enquiry", ordering="enquiry__reference")
-    def enquiry_reference(self, email):
-        if email.enquiry is None:
-            return "—"
-        return enquiry_link(email.enquiry_id, email.enquiry.reference)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # No editing a message; the list's "Retry now" needs the change permission.
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.action(description="Retry now", permissions=["change"])
-    def retry_now(self, request, queryset):
-        selected = queryset.count()  # before the retry changes what a status filter matches
-        retried = emails.retry_now(queryset)
-        skipped = selected - retried
-        message = f"{count_of(retried, 'email', 'emails')} will be retried now."
-        if skipped:
-            message += f" {count_of(skipped, 'was', 'were')} already sent or being sent."
-        self.message_user(request, message, messages.SUCCESS if retried else messages.INFO)
-
-
-# batch_admin imports seat_admin (the enrollment and waiting-list admins) first.
-from . import batch_admin  # noqa: E402,F401
-from . import plan_admin as plan_admin  # noqa: E402

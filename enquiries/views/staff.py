@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
-from . import dashboard
+from .. import dashboard
 
 
 @staff_member_required

@@ -6,7 +6,7 @@ from django import forms
 
 from courses.models import Batch
 
-from .phones import PHONE_HELP, normalise_phone
+from ..phones import PHONE_HELP, normalise_phone
 
 
 class EnquiryForm(forms.Form):

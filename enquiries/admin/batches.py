@@ -1,9 +1,9 @@
-"""The batch admin with what needs enquiries: enquiries and seats per batch, the batch's seats and
-waiting list on its page, "Add a learner", offers when capacity grows, and "Cancel batches…".
+"""The one batch admin: courses' planning and copying, plus what needs enquiries: enquiries and
+seats per batch, the batch's seats and waiting list on its page, "Add a learner", capacity
+changes through the seat ledger, and "Cancel batches…".
 
-courses.admin registers BatchAdmin without knowing enquiries exist (courses never imports
-enquiries); this module replaces that registration with a subclass. It is imported at the end
-of enquiries/admin.py, after seat_admin.
+courses.admin defines the catalog side of it (courses never imports enquiries) without
+registering it; this module registers the whole.
 """
 
 from dataclasses import dataclass
@@ -21,10 +21,11 @@ from django.urls import path, reverse
 from courses import admin as courses_admin
 from courses.models import Batch
 
-from . import seats, services
-from .admin import describe_enrolment
-from .models import Enquiry, Enrollment, WaitlistEntry
-from .seat_admin import ACTIVE_PLACES, AddLearnerForm, can_see_seats, can_see_waiting, seat_section
+from .. import services
+from ..models import Enquiry, Enrollment, WaitlistEntry
+from ..services import seats
+from .common import describe_enrolment
+from .seats import ACTIVE_PLACES, AddLearnerForm, can_see_seats, can_see_waiting, seat_section
 
 count_of = courses_admin.count_of
 
@@ -108,8 +109,6 @@ def cancellation_notices(
         )
     return notices
 
-
-admin.site.unregister(Batch)
 
 _LIST = courses_admin.BatchAdmin.list_display
 _AFTER_SEATS = _LIST.index("minimum") + 1

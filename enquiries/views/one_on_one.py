@@ -8,10 +8,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from courses.models import Course
 
-from . import one_on_one, services
-from .forms_one_on_one import OneOnOneForm
-from .models import TrainingPlan
-from .views import RECEIVED_SESSION_KEY, attribution
+from .. import services
+from ..forms import OneOnOneForm
+from ..models import TrainingPlan
+from ..services import one_on_one
+from .public import RECEIVED_SESSION_KEY, attribution
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -13,11 +13,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
+from django.tasks import task
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from .models import Enquiry, OutgoingEmail
+from ..models import Enquiry, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -46,103 +46,9 @@ def queue_email(
 
 def _deliver_after_commit(email: OutgoingEmail) -> None:
     """Enqueue delivery once the row is committed (at once outside a transaction)."""
-    from .tasks import deliver_email  # tasks imports this module
-
     run_after, email_id = email.next_attempt_at, email.pk
     transaction.on_commit(
         lambda: deliver_email.using(run_after=run_after).enqueue(email_id), robust=True
-    )
-
-
-def queue_enquiry_emails(enquiry: Enquiry) -> None:
-    """The learner's acknowledgement and the owner's notification of a new enquiry."""
-    context = {"enquiry": enquiry, "batch": enquiry.batch, "course": enquiry.course}
-    queue_email(
-        kind=OutgoingEmail.Kind.ACKNOWLEDGEMENT,
-        to=enquiry.email,
-        template="enquiry_acknowledgement",
-        context=context,
-        enquiry=enquiry,
-    )
-    recipient = (enquiry.owner.email if enquiry.owner else "") or settings.ENQUIRY_NOTIFY_EMAIL
-    if not recipient:
-        logger.warning("Enquiry %s has no owner and ENQUIRY_NOTIFY_EMAIL is unset", enquiry)
-        return
-    admin_url = settings.SITE_URL + reverse("admin:enquiries_enquiry_change", args=[enquiry.pk])
-    queue_email(
-        kind=OutgoingEmail.Kind.NOTIFICATION,
-        to=recipient,
-        template="enquiry_notification",
-        context=context | {"admin_url": admin_url},
-        enquiry=enquiry,
-    )
-
-
-def _schedule_url(course) -> str:
-    return settings.SITE_URL + reverse("courses:detail", args=[course.slug]) + "#schedule"
-
-
-def queue_batch_cancelled(*, person, batch) -> OutgoingEmail:
-    """To someone with an open enquiry, a seat or a waiting-list place in a cancelled batch."""
-    enquiry = person if isinstance(person, Enquiry) else person.enquiry
-    return queue_email(
-        kind=OutgoingEmail.Kind.BATCH_CANCELLED,
-        to=person.email,
-        template="batch_cancelled",
-        context={"enquiry": person, "batch": batch, "schedule_url": _schedule_url(batch.course)},
-        enquiry=enquiry,
-    )
-
-
-def queue_waitlist_joined(entry) -> OutgoingEmail:
-    from .seats import waiting_position
-
-    leave_url = settings.SITE_URL + reverse("enquiries:waitlist_leave", args=[entry.token])
-    return queue_email(
-        kind=OutgoingEmail.Kind.WAITLIST,
-        to=entry.email,
-        template="waitlist_joined",
-        context={
-            "entry": entry,
-            "batch": entry.batch,
-            "position": waiting_position(entry),
-            "leave_url": leave_url,
-        },
-        enquiry=entry.enquiry,
-    )
-
-
-def queue_seat_offer(entry) -> OutgoingEmail:
-    accept_url = settings.SITE_URL + reverse("enquiries:offer_accept", args=[entry.token])
-    leave_url = settings.SITE_URL + reverse("enquiries:waitlist_leave", args=[entry.token])
-    return queue_email(
-        kind=OutgoingEmail.Kind.SEAT_OFFER,
-        to=entry.email,
-        template="seat_offer",
-        context={
-            "entry": entry,
-            "batch": entry.batch,
-            "accept_url": accept_url,
-            "leave_url": leave_url,
-        },
-        enquiry=entry.enquiry,
-    )
-
-
-def queue_seat_changed(*, enrollment, template: str, moved_to=None) -> OutgoingEmail:
-    """Tell a learner their seat was cancelled (seat_cancelled) or moved (seat_transferred)."""
-    batch = enrollment.batch
-    return queue_email(
-        kind=OutgoingEmail.Kind.SEAT_CHANGED,
-        to=enrollment.email,
-        template=template,
-        context={
-            "enrollment": enrollment,
-            "batch": batch,
-            "moved_to": moved_to,
-            "schedule_url": _schedule_url(batch.course),
-        },
-        enquiry=enrollment.enquiry,
     )
 
 
@@ -215,3 +121,8 @@ def retry_now(emails) -> int:
         email.save(update_fields=["status", "next_attempt_at", "attempts"])
         _deliver_after_commit(email)
     return len(emails)
+
+
+@task
+def deliver_email(email_id: int) -> str:
+    return deliver(email_id)

@@ -29,8 +29,10 @@ from icalendar import Calendar, Event
 
 from courses.models import Course, validate_time_zone
 
-from . import emails, services
-from .models import Enquiry, OneOnOneRequest, OutgoingEmail, PlanSession, TrainingPlan, Weekday
+from ..mail import outbox
+from ..models import Enquiry, OneOnOneRequest, OutgoingEmail, PlanSession, TrainingPlan, Weekday
+from .intake import Attribution, submit_enquiry
+from .pipeline import add_note
 
 MIN_SESSION_MINUTES = 30
 MAX_SESSION_MINUTES = 480
@@ -196,12 +198,12 @@ def submit_one_on_one(
     message: str = "",
     consented: bool,
     submission_token: uuid.UUID,
-    attribution: services.Attribution | None = None,
+    attribution: Attribution | None = None,
     is_spam: bool = False,
 ) -> Enquiry:
     """Record a learner's one-on-one request: an enquiry of kind one-on-one and its preferences.
 
-    The enquiry goes through services.submit_enquiry, so consent, the submission token,
+    The enquiry goes through intake.submit_enquiry, so consent, the submission token,
     duplicate linking, owner assignment and the emails are those of every other enquiry. A
     repeated token returns the enquiry the first submission created, and adds no request.
     """
@@ -210,7 +212,7 @@ def submit_one_on_one(
         if existing is not None:
             return existing
         validate_preferences(preferences, today=learner_today(preferences.timezone))
-        enquiry = services.submit_enquiry(
+        enquiry = submit_enquiry(
             course=course,
             batch=None,
             name=name,
@@ -320,7 +322,7 @@ def generate_plan(
             session.full_clean(exclude=["plan"])
         PlanSession.objects.bulk_create(sessions)
         _queue_plan_email(plan, sessions, template="training_plan_created")
-        services.add_note(
+        add_note(
             enquiry=request.enquiry,
             author=by,
             text=f"Training plan created with {len(sessions)} sessions; "
@@ -343,7 +345,7 @@ def notify_plan_changed(*, plan: TrainingPlan, by: AbstractBaseUser | None = Non
         email = _queue_plan_email(plan, sessions, template="training_plan_changed")
         # Telling the learner is not a change to the plan: no new revision in the calendar file.
         TrainingPlan.objects.filter(pk=plan.pk).update(learner_notified_at=timezone.now())
-        services.add_note(
+        add_note(
             enquiry=plan.request.enquiry,
             author=by,
             text="The learner was emailed that their training plan changed.",
@@ -353,7 +355,7 @@ def notify_plan_changed(*, plan: TrainingPlan, by: AbstractBaseUser | None = Non
 
 def _queue_plan_email(plan: TrainingPlan, sessions: list[PlanSession], *, template: str):
     enquiry = plan.request.enquiry
-    return emails.queue_email(
+    return outbox.queue_email(
         kind=OutgoingEmail.Kind.TRAINING_PLAN,
         to=enquiry.email,
         template=template,

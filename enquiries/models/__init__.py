@@ -1,0 +1,37 @@
+"""The enquiries app's models, one module per concept; import them from here."""
+
+from .enquiry import (
+    REFERENCE_ALPHABET,
+    REFERENCE_LENGTH,
+    Enquiry,
+    EnquiryQuerySet,
+    Note,
+    RoundRobinCursor,
+    StatusChange,
+    new_reference,
+    new_token,
+)
+from .mail import OutgoingEmail
+from .one_on_one import OneOnOneRequest, PlanSession, TrainingPlan, Weekday
+from .seats import Enrollment, EnrollmentQuerySet, WaitlistEntry, WaitlistEntryQuerySet
+
+__all__ = [
+    "REFERENCE_ALPHABET",
+    "REFERENCE_LENGTH",
+    "Enquiry",
+    "EnquiryQuerySet",
+    "Enrollment",
+    "EnrollmentQuerySet",
+    "Note",
+    "OneOnOneRequest",
+    "OutgoingEmail",
+    "PlanSession",
+    "RoundRobinCursor",
+    "StatusChange",
+    "TrainingPlan",
+    "WaitlistEntry",
+    "WaitlistEntryQuerySet",
+    "Weekday",
+    "new_reference",
+    "new_token",
+]

@@ -1,0 +1,205 @@
+"""Enquiries (leads) and their pipeline: status changes, notes and the owner rotation."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from courses.models import Batch, Course
+
+from ..phones import validate_e164
+
+# No 0/O or 1/I/L: references are read out over the phone.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 8
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+class EnquiryQuerySet(models.QuerySet):
+    def for_admin_list(self):
+        return self.select_related("course", "batch", "owner", "duplicate_of")
+
+    def not_spam(self):
+        return self.exclude(status=Enquiry.Status.SPAM)
+
+    def open(self):
+        """Still being worked: not enrolled, lost or spam."""
+        return self.filter(status__in=Enquiry.OPEN_STATUSES)
+
+    def follow_up_due(self, *, today=None):
+        return self.open().filter(follow_up_on__lte=today or timezone.localdate())
+
+
+class Enquiry(models.Model):
+    class Kind(models.TextChoices):
+        BATCH = "batch", "Batch"
+        COURSE = "course", "Course (no batch chosen)"
+        ONE_ON_ONE = "one_on_one", "One-on-one training"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CONTACTED = "contacted", "Contacted"
+        QUALIFIED = "qualified", "Qualified"
+        ENROLLED = "enrolled", "Enrolled"
+        LOST = "lost", "Lost"
+        SPAM = "spam", "Spam"
+
+    class LostReason(models.TextChoices):
+        PRICE = "price", "Price"
+        TIMING = "timing", "Dates or times don't suit"
+        COMPETITOR = "competitor", "Chose another provider"
+        NO_RESPONSE = "no_response", "Stopped responding"
+        NOT_A_FIT = "not_a_fit", "Course not a fit"
+        OTHER = "other", "Other"
+
+    OPEN_STATUSES = (Status.NEW, Status.CONTACTED, Status.QUALIFIED)
+
+    reference = models.CharField(
+        max_length=REFERENCE_LENGTH, unique=True, default=new_reference, editable=False
+    )
+    # One per rendered form: a double click, a refresh or a resubmission reuses it.
+    submission_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=10, choices=Kind)
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enquiries")
+    batch = models.ForeignKey(
+        Batch, on_delete=models.PROTECT, null=True, blank=True, related_name="enquiries"
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    phone = models.CharField(
+        max_length=20, validators=[validate_e164], help_text="E.164, e.g. +919812345678."
+    )
+    message = models.TextField(blank=True)
+    consent_at = models.DateTimeField(help_text="When the learner agreed to be contacted.")
+    status = models.CharField(max_length=10, choices=Status, default=Status.NEW)
+    lost_reason = models.CharField(max_length=20, choices=LostReason, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_enquiries",
+        help_text="The person responsible for following this enquiry up.",
+    )
+    follow_up_on = models.DateField("follow up on", null=True, blank=True)
+    first_response_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the enquiry first left “new”."
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        help_text="An earlier open enquiry from the same person for the same course.",
+    )
+
+    # Where the lead came from, recorded by the system.
+    came_from = models.CharField(
+        "page before the form", max_length=500, blank=True, help_text="Referer of the form page."
+    )
+    landing_page = models.CharField(max_length=500, blank=True)
+    referrer = models.CharField("external referrer", max_length=500, blank=True)
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_medium = models.CharField(max_length=100, blank=True)
+    utm_campaign = models.CharField(max_length=100, blank=True)
+    utm_term = models.CharField(max_length=100, blank=True)
+    utm_content = models.CharField(max_length=100, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EnquiryQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["submission_token", "updated_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "enquiries"
+        permissions = [("export_enquiry", "Can export enquiries")]
+        indexes = [
+            models.Index(fields=["course", "email"]),
+            models.Index(fields=["course", "phone"]),
+            models.Index(fields=["owner", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="lost") | ~Q(lost_reason=""),
+                name="enquiry_lost_has_reason",
+                violation_error_message="Say why the enquiry was lost.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="batch") & Q(batch__isnull=False))
+                | (~Q(kind="batch") & Q(batch__isnull=True)),
+                name="enquiry_batch_matches_kind",
+                violation_error_message="A batch enquiry names a batch; other kinds do not.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.name} · {self.course}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def first_response_time(self):
+        if self.first_response_at is None:
+            return None
+        return self.first_response_at - self.created_at
+
+
+class StatusChange(models.Model):
+    """One step of an enquiry through the pipeline: from, to, who and when."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=Enquiry.Status)
+    to_status = models.CharField(max_length=10, choices=Enquiry.Status)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Note(models.Model):
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class RoundRobinCursor(models.Model):
+    """Who was assigned last in a rotation, kept in the database so every process shares it."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)

@@ -1,0 +1,136 @@
+"""Seats (enrollments) and waiting-list places; created and changed only by the seat service."""
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from courses.models import Batch
+
+from ..phones import validate_e164
+from .enquiry import Enquiry, new_token
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=Enrollment.Status.CONFIRMED)
+
+
+class Enrollment(models.Model):
+    """A seat in a batch. Created and freed only by enquiries.services.seats."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        CANCELLED = "cancelled", "Cancelled"
+        TRANSFERRED = "transferred", "Transferred"
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="enrollments")
+    enquiry = models.ForeignKey(
+        Enquiry, on_delete=models.SET_NULL, null=True, blank=True, related_name="enrollments"
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    phone = models.CharField(max_length=20, blank=True, validators=[validate_e164])
+    status = models.CharField(max_length=12, choices=Status, default=Status.CONFIRMED)
+    transferred_to = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transferred_from",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["batch", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "batch",
+                condition=Q(status="confirmed"),
+                name="enrollment_one_confirmed_seat_per_learner",
+                violation_error_message="This learner already has a seat in this batch.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.batch}"
+
+
+class WaitlistEntryQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(status=WaitlistEntry.Status.WAITING)
+
+    def holding_offer(self, *, now=None):
+        """Offers still open: each holds a seat until it is accepted or runs out."""
+        return self.filter(
+            status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now or timezone.now()
+        )
+
+
+class WaitlistEntry(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        OFFERED = "offered", "Offered a seat"
+        ACCEPTED = "accepted", "Accepted"
+        EXPIRED = "expired", "Offer expired"
+        LEFT = "left", "Left the list"
+        CANCELLED = "cancelled", "Cancelled"
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="waitlist")
+    enquiry = models.ForeignKey(
+        Enquiry, on_delete=models.SET_NULL, null=True, blank=True, related_name="waitlist_entries"
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    phone = models.CharField(max_length=20, blank=True, validators=[validate_e164])
+    position = models.PositiveIntegerField(help_text="Lower goes first; staff may reorder.")
+    consent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the learner agreed to be contacted."
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.WAITING)
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    enrollment = models.OneToOneField(
+        Enrollment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = WaitlistEntryQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["token"])
+
+    class Meta:
+        ordering = ["batch", "position", "created_at"]
+        verbose_name = "waiting list entry"
+        verbose_name_plural = "waiting list entries"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "batch",
+                condition=Q(status__in=["waiting", "offered"]),
+                name="waitlist_one_place_per_learner",
+                violation_error_message="This learner is already on this batch's waiting list.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
+                name="waitlist_offer_has_expiry",
+                violation_error_message="An offer needs an expiry time.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.batch} · #{self.position}"
+
+    @property
+    def shown_status(self) -> str:
+        """The status a learner should see: an offer past its deadline has expired, even
+        before the expiry task has run."""
+        if self.status == self.Status.OFFERED and self.offer_expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.status

@@ -1,0 +1,60 @@
+"""Every rule that spans rows lives here; the admin, the views and the shell call it.
+
+intake (Enquire Now, waiting-list join, one-on-one request), pipeline (status, owner, notes),
+seats (the seat ledger: enrol, cancel, transfer, offers), cancellation (preview and act),
+one_on_one (training plans).
+"""
+
+from . import cancellation, intake, one_on_one, pipeline, seats
+from .cancellation import cancel_batch
+from .intake import (
+    Attribution,
+    BatchNotInCourse,
+    BatchNotOpen,
+    ConsentMissing,
+    CourseNotOpen,
+    EnquiryRefused,
+    clean_text,
+    ensure_batch_open,
+    find_open_original,
+    submit_enquiry,
+)
+from .pipeline import (
+    ALLOWED_TRANSITIONS,
+    SALES_GROUP,
+    SCHEDULER_GROUP,
+    PipelineError,
+    add_note,
+    assign,
+    change_status,
+    check_status_change,
+    next_sales_owner,
+)
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "SALES_GROUP",
+    "SCHEDULER_GROUP",
+    "Attribution",
+    "BatchNotInCourse",
+    "BatchNotOpen",
+    "ConsentMissing",
+    "CourseNotOpen",
+    "EnquiryRefused",
+    "PipelineError",
+    "add_note",
+    "assign",
+    "cancel_batch",
+    "cancellation",
+    "change_status",
+    "check_status_change",
+    "clean_text",
+    "ensure_batch_open",
+    "find_open_original",
+    "intake",
+    "next_sales_owner",
+    "one_on_one",
+    "pipeline",
+    "seats",
+    "submit_enquiry",
+]
