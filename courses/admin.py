@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import services
 from .content_admin import CONTENT_INLINES
 from .forms import MonthField, parse_month
-from .models import Category, Course
+from .models import SEATS_LEFT, Category, Course
 
 
 @admin.register(Category)
@@ -201,7 +201,7 @@ class MonthListFilter(admin.SimpleListFilter):
 
 
 class SeatsListFilter(admin.SimpleListFilter):
-    """Batches by their seats, from the with_seats() annotations (no query for the choices)."""
+    """Batches by their seats, from the seat ledger on each row (no query for the choices)."""
 
     title = "seats"
     parameter_name = "seats"
@@ -216,18 +216,16 @@ class SeatsListFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        conditions = {
-            "free": Q(seats_left__isnull=True) | Q(seats_left__gt=0),
-            "full": Q(seats_left__lte=0),
-            "waiting": Q(waiting_count__gt=0),
-            "under_minimum": Q(min_participants__isnull=False)
-            & Q(seats_taken__lt=F("min_participants")),
-            "guaranteed": Q(min_participants__isnull=False)
-            & Q(seats_taken__gte=F("min_participants")),
+        filters = {
+            "free": lambda batches: batches.with_room_for(1),
+            "full": lambda batches: batches.full(),
+            "waiting": lambda batches: batches.filter(waiting_count__gt=0),
+            "under_minimum": lambda batches: batches.under_minimum(),
+            "guaranteed": lambda batches: batches.guaranteed(),
         }
-        if self.value() not in conditions:
+        if self.value() not in filters:
             return queryset
-        return queryset.filter(conditions[self.value()])
+        return filters[self.value()](queryset)
 
 
 class BatchAdmin(SimpleHistoryAdmin):
@@ -291,9 +289,6 @@ class BatchAdmin(SimpleHistoryAdmin):
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_seats()
-
     @admin.display(description="month", ordering="start_date")
     def month(self, batch):
         return f"{batch.month:%b %Y}"
@@ -302,7 +297,7 @@ class BatchAdmin(SimpleHistoryAdmin):
     def session_times(self, batch):
         return f"{batch.days_label} {batch.session_times_label} ({batch.timezone})"
 
-    # Seat counts come from with_seats() in get_queryset: no query per row.
+    # Seat counts are the batch's own ledger: no query per row.
 
     @admin.display(description="seats taken", ordering="seats_taken")
     def seats_taken(self, batch):
@@ -313,11 +308,11 @@ class BatchAdmin(SimpleHistoryAdmin):
         """Seats kept for people on the waiting list who have an open offer."""
         return batch.seats_held
 
-    @admin.display(description="seats left", ordering="seats_left")
+    @admin.display(description="seats left", ordering=SEATS_LEFT)
     def seats_left(self, batch):
         if batch.seats_left is None:
             return "Unlimited"
-        return "Full" if batch.seats_left <= 0 else batch.seats_left
+        return "Full" if batch.is_full else batch.seats_left
 
     @admin.display(description="waiting", ordering="waiting_count")
     def waiting_count(self, batch):

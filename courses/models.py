@@ -4,18 +4,7 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -333,6 +322,12 @@ class Article(models.Model):
         return reverse("courses:article", kwargs={"slug": self.slug})
 
 
+# The seat ledger, in SQL: seats a batch has given or holds for an open offer.
+SEATS_IN_USE = F("seats_taken") + F("seats_held")
+# Free seats, in SQL, for ordering (NULL for an unlimited batch).
+SEATS_LEFT = F("capacity") - SEATS_IN_USE
+
+
 class BatchQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True, course__is_published=True)
@@ -352,37 +347,23 @@ class BatchQuerySet(models.QuerySet):
         """Batches a learner may enquire about: published, not cancelled, not yet started."""
         return self.published().scheduled().upcoming(today=today)
 
-    def with_seats(self):
-        """Annotate seats_taken (confirmed), seats_held (open waiting-list offers) and
-        seats_left (None when the batch has no capacity limit).
+    def full(self):
+        """Batches with no free seat once open offers count (unlimited ones never are)."""
+        return self.filter(capacity__isnull=False, capacity__lte=SEATS_IN_USE)
 
-        Every page and list that shows seats reads them from here. Enrollments and offers
-        live in the enquiries app; they are reached through their reverse relations so this
-        app never imports that one.
-        """
-        now = timezone.now()
-        return self.annotate(
-            seats_taken=Count(
-                "enrollments", filter=Q(enrollments__status="confirmed"), distinct=True
-            ),
-            seats_held=Count(
-                "waitlist",
-                filter=Q(waitlist__status="offered", waitlist__offer_expires_at__gt=now),
-                distinct=True,
-            ),
-            waiting_count=Count("waitlist", filter=Q(waitlist__status="waiting"), distinct=True),
-            seats_left=Case(
-                When(capacity__isnull=True, then=Value(None)),
-                default=F("capacity") - F("seats_taken") - F("seats_held"),
-                output_field=IntegerField(),
-            ),
-        )
+    def with_room_for(self, seats: int):
+        """Batches that could seat `seats` more learners now."""
+        return self.filter(Q(capacity__isnull=True) | Q(capacity__gte=SEATS_IN_USE + seats))
+
+    def under_minimum(self):
+        return self.filter(min_participants__isnull=False, seats_taken__lt=F("min_participants"))
+
+    def guaranteed(self):
+        return self.filter(min_participants__isnull=False, seats_taken__gte=F("min_participants"))
 
     def for_schedule(self):
-        return (
-            self.select_related("course", "course__category")
-            .with_seats()
-            .order_by("start_date", "track", "session_start", "pk")
+        return self.select_related("course", "course__category").order_by(
+            "start_date", "track", "session_start", "pk"
         )
 
     def in_month(self, month: dt.date):
@@ -410,6 +391,9 @@ class BatchQuerySet(models.QuerySet):
         if mode:
             batches = batches.filter(delivery=mode)
         return batches
+
+
+LEDGER_FIELDS = ("seats_taken", "seats_held", "waiting_count")
 
 
 class Batch(models.Model):
@@ -453,11 +437,18 @@ class Batch(models.Model):
     is_published = models.BooleanField(
         "published", default=True, help_text="Unpublished batches are hidden from the site."
     )
+
+    # The seat ledger: written only by the seat service (enquiries.services.seats), inside the
+    # transaction that holds this row's lock and changes the seats; a plain save() leaves them
+    # alone, and the database refuses any write that would overbook.
+    seats_taken = models.PositiveIntegerField("confirmed seats", default=0, editable=False)
+    seats_held = models.PositiveIntegerField("seats held by offers", default=0, editable=False)
+    waiting_count = models.PositiveIntegerField("people waiting", default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = BatchQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", *LEDGER_FIELDS])
 
     class Meta:
         ordering = ["start_date", "track", "session_start"]
@@ -498,6 +489,21 @@ class Batch(models.Model):
                 name="batch_classroom_has_location",
                 violation_error_message="A classroom batch needs a location.",
             ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=SEATS_IN_USE),
+                name="batch_seats_within_capacity",
+                violation_error_message=(
+                    "The capacity cannot be below the confirmed seats plus open offers."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(seats_taken=0, seats_held=0, waiting_count=0),
+                name="batch_cancelled_holds_no_seats",
+                violation_error_message=(
+                    "Cancel a batch with “Cancel batches…”: it releases the seats and "
+                    "waiting list and tells each person."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -505,6 +511,17 @@ class Batch(models.Model):
             f"{self.course} · {self.get_track_display()} · "
             f"{self.start_date:%a %d %b %Y}–{self.end_date:%a %d %b %Y}"
         )
+
+    def save(self, *args, **kwargs):
+        # The ledger is the seat service's: any other save writes every field but those, so a
+        # form loaded before a seat changed cannot put back the old counts.
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in LEDGER_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         # The time zone name is checked by the field's validator.
@@ -515,6 +532,14 @@ class Batch(models.Model):
                 errors["start_date"] = "A weekday batch must start on a day from Monday to Friday."
             elif self.track == self.Track.WEEKEND and not is_weekend:
                 errors["start_date"] = "A weekend batch must start on a Saturday or Sunday."
+        in_use = self.seats_taken + self.seats_held
+        if self.capacity is not None and self.capacity < in_use:
+            errors["capacity"] = (
+                f"This batch has {self.seats_taken} confirmed "
+                f"seat{'s' if self.seats_taken != 1 else ''} and {self.seats_held} open "
+                f"offer{'s' if self.seats_held != 1 else ''}, so its capacity cannot go below "
+                f"{in_use}. Cancel or move seats first."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -545,15 +570,28 @@ class Batch(models.Model):
     def days_label(self) -> str:
         return "Mon–Fri" if self.track == self.Track.WEEKDAY else "Sat–Sun"
 
+    # Seats, from the ledger on this row (SEATS_IN_USE and the queryset methods say the same
+    # in SQL).
+
+    @property
+    def seats_left(self) -> int | None:
+        """Free seats once open offers count; None for an unlimited batch."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.seats_taken - self.seats_held, 0)
+
     @property
     def is_full(self) -> bool:
-        seats_left = getattr(self, "seats_left", None)
-        return seats_left is not None and seats_left <= 0
+        return self.seats_left == 0
 
     @property
     def is_guaranteed(self) -> bool:
-        """Enough confirmed seats to run (needs with_seats())."""
+        """Enough confirmed seats to run."""
         return self.min_participants is not None and self.seats_taken >= self.min_participants
+
+    @property
+    def is_under_minimum(self) -> bool:
+        return self.min_participants is not None and self.seats_taken < self.min_participants
 
     def closed_reason(self, *, today: dt.date | None = None) -> str | None:
         """Why this batch takes no enquiries, in words a learner understands; None if open."""

@@ -6,7 +6,7 @@ by adding to its list: a course's FAQPage once FAQs exist, an Article page's Art
 so on.
 
 The data is built from objects the page has already loaded (the course page passes the
-batches it shows, annotated by `BatchQuerySet.with_seats()`), so it never adds a query.
+batches it shows, read from their seat ledger), so it never adds a query.
 """
 
 import datetime as dt
@@ -189,9 +189,7 @@ def course_instance(batch: Batch, *, course_url: str) -> JsonLd:
     }
     if batch.capacity is not None:
         data["maximumAttendeeCapacity"] = batch.capacity
-        seats_left = getattr(batch, "seats_left", None)
-        if seats_left is not None:
-            data["remainingAttendeeCapacity"] = max(seats_left, 0)
+        data["remainingAttendeeCapacity"] = batch.seats_left
     return data
 
 

@@ -302,9 +302,17 @@ def open_enquiries_by_owner() -> OpenPipeline:
 
 @dataclass(frozen=True, kw_only=True)
 class BatchFill:
+    """A batch's confirmed seats as a share of its capacity; the numbers are its ledger."""
+
     batch: Batch
-    seats_taken: int
-    capacity: int | None  # None: unlimited
+
+    @property
+    def seats_taken(self) -> int:
+        return self.batch.seats_taken
+
+    @property
+    def capacity(self) -> int | None:  # None: unlimited
+        return self.batch.capacity
 
     @property
     def percent(self) -> int | None:
@@ -315,21 +323,17 @@ class BatchFill:
 
     @property
     def is_full(self) -> bool:
-        return self.capacity is not None and self.seats_taken >= self.capacity
+        return self.batch.is_full
 
 
 def next_batch_fill(*, limit: int = NEXT_BATCHES) -> list[BatchFill]:
     """The next `limit` batches open for enquiry, soonest first, with seats taken."""
     batches = (
         Batch.objects.open_for_enquiry()
-        .with_seats()
         .select_related("course")
         .order_by("start_date", "session_start", "course__title", "pk")[:limit]
     )
-    return [
-        BatchFill(batch=batch, seats_taken=batch.seats_taken, capacity=batch.capacity)
-        for batch in batches
-    ]
+    return [BatchFill(batch=batch) for batch in batches]
 
 
 # Conversion

@@ -6,8 +6,6 @@ courses.admin defines the catalog side of it (courses never imports enquiries) w
 registering it; this module registers the whole.
 """
 
-from dataclasses import dataclass
-
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -22,92 +20,12 @@ from courses import admin as courses_admin
 from courses.models import Batch
 
 from .. import services
-from ..models import Enquiry, Enrollment, WaitlistEntry
+from ..models import Enquiry
 from ..services import seats
 from .common import describe_enrolment
-from .seats import ACTIVE_PLACES, AddLearnerForm, can_see_seats, can_see_waiting, seat_section
+from .seats import AddLearnerForm, can_see_seats, can_see_waiting, seat_section
 
 count_of = courses_admin.count_of
-
-
-@dataclass(frozen=True, kw_only=True)
-class CancellationNotice:
-    """Who cancelling one batch tells: people with an open enquiry, a confirmed seat or a place
-    on its waiting list. Lists are None for staff who may not see those people's personal data;
-    they see the counts."""
-
-    batch: Batch
-    count: int  # people told, each once (services.cancel_batch emails an address once)
-    enquiry_count: int
-    seat_count: int
-    waiting_count: int
-    enquiries: list[Enquiry] | None
-    seats: list[Enrollment] | None
-    waiting: list[WaitlistEntry] | None
-
-    @property
-    def already_cancelled(self) -> bool:
-        return self.batch.status == Batch.Status.CANCELLED
-
-
-def _by_batch(rows, batches: list[Batch]) -> dict[int, list]:
-    grouped: dict[int, list] = {batch.pk: [] for batch in batches}
-    for row in rows:
-        grouped[row.batch_id].append(row)
-    return grouped
-
-
-def cancellation_notices(
-    batches: list[Batch], *, show_enquirers: bool, show_seats: bool, show_waiting: bool
-) -> list[CancellationNotice]:
-    """Three queries, whatever the number of batches: the open enquiries (as cancel_batch
-    emails them), the confirmed seats and the waiting-list places (as release_batch ends them).
-    """
-    pks = [batch.pk for batch in batches]
-    enquiries = _by_batch(
-        Enquiry.objects.open()
-        .filter(batch__in=pks)
-        .only("reference", "name", "email", "batch_id")
-        .order_by("created_at", "pk"),
-        batches,
-    )
-    confirmed = _by_batch(
-        Enrollment.objects.confirmed()
-        .filter(batch__in=pks)
-        .only("name", "email", "batch_id")
-        .order_by("created_at", "pk"),
-        batches,
-    )
-    waiting = _by_batch(
-        WaitlistEntry.objects.filter(batch__in=pks, status__in=ACTIVE_PLACES)
-        .only("name", "email", "status", "position", "batch_id")
-        .order_by("position", "pk"),
-        batches,
-    )
-    notices = []
-    for batch in batches:
-        if batch.status == Batch.Status.CANCELLED:
-            people = {"enquiries": [], "seats": [], "waiting": []}
-        else:
-            people = {
-                "enquiries": enquiries[batch.pk],
-                "seats": confirmed[batch.pk],
-                "waiting": waiting[batch.pk],
-            }
-        addresses = {row.email.lower() for rows in people.values() for row in rows}
-        notices.append(
-            CancellationNotice(
-                batch=batch,
-                count=len(addresses),
-                enquiry_count=len(people["enquiries"]),
-                seat_count=len(people["seats"]),
-                waiting_count=len(people["waiting"]),
-                enquiries=people["enquiries"] if show_enquirers else None,
-                seats=people["seats"] if show_seats else None,
-                waiting=people["waiting"] if show_waiting else None,
-            )
-        )
-    return notices
 
 
 _LIST = courses_admin.BatchAdmin.list_display
@@ -154,27 +72,34 @@ class BatchAdmin(courses_admin.BatchAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
+        if not (change and "capacity" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        # The capacity goes through the seat ledger (refused below it, freed seats offered);
+        # every other field is saved as usual first, in the same transaction.
+        capacity = obj.capacity
+        obj.capacity = Batch.objects.values_list("capacity", flat=True).get(pk=obj.pk)
         super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
-            # The same transaction as the save: the offers exist only if the new capacity does.
-            offered = seats.offer_free_seats(batch=obj)
-            message = (
-                f"Capacity is now {obj.capacity if obj.capacity is not None else 'unlimited'}: "
+        try:
+            offered = seats.change_capacity(batch=obj, capacity=capacity, by=request.user)
+        except seats.SeatError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        message = f"Capacity is now {obj.capacity if obj.capacity is not None else 'unlimited'}: "
+        if not offered:
+            message += "no seat offers went out (no free seat, or nobody waiting)."
+        elif can_see_waiting(request):
+            names = ", ".join(entry.name for entry in offered)
+            message += (
+                f"{count_of(len(offered), 'seat offer', 'seat offers')} went out to the "
+                f"waiting list ({names})."
             )
-            if not offered:
-                message += "no seat offers went out (no free seat, or nobody waiting)."
-            elif can_see_waiting(request):
-                names = ", ".join(entry.name for entry in offered)
-                message += (
-                    f"{count_of(len(offered), 'seat offer', 'seat offers')} went out to the "
-                    f"waiting list ({names})."
-                )
-            else:
-                message += (
-                    f"{count_of(len(offered), 'seat offer', 'seat offers')} went out to the "
-                    "waiting list."
-                )
-            self.message_user(request, message, messages.SUCCESS if offered else messages.INFO)
+        else:
+            message += (
+                f"{count_of(len(offered), 'seat offer', 'seat offers')} went out to the "
+                "waiting list."
+            )
+        self.message_user(request, message, messages.SUCCESS if offered else messages.INFO)
 
     # "Add a learner": a form on its own page → seats.enroll
 
@@ -259,7 +184,7 @@ class BatchAdmin(courses_admin.BatchAdmin):
 
     def _cancel_confirmation_page(self, request, batches):
         show_people = request.user.has_perm("enquiries.view_enquiry")
-        notices = cancellation_notices(
+        notices = services.cancellation.preview(
             batches,
             show_enquirers=show_people,
             show_seats=can_see_seats(request),

@@ -574,10 +574,8 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         return None
 
     def _enrol_confirmation_page(self, request, selected: list[Enquiry]) -> TemplateResponse:
-        batches = (
-            Batch.objects.with_seats()
-            .select_related("course")
-            .in_bulk({enquiry.batch_id for enquiry in selected if enquiry.batch_id})
+        batches = Batch.objects.select_related("course").in_bulk(
+            {enquiry.batch_id for enquiry in selected if enquiry.batch_id}
         )
         rows = [(enquiry, batches[enquiry.batch_id]) for enquiry in selected if enquiry.batch_id]
         context = {

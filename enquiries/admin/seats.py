@@ -14,8 +14,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +25,6 @@ from ..models import Enrollment, WaitlistEntry
 from ..phones import PHONE_HELP, normalise_phone
 from ..services import seats
 from .common import EnquiryHistoryContext, count_of, enquiry_link, when
-
-ACTIVE_PLACES = [WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED]
 
 
 def seats_word(number: int) -> str:
@@ -218,7 +214,7 @@ class EnrollmentAdmin(SeatRecordAdmin):
         to_cancel = [seat for seat in selected if seat.status == Enrollment.Status.CONFIRMED]
         if request.POST.get("post") != "yes":
             batch_ids = {seat.batch_id for seat in to_cancel}
-            waiting = Batch.objects.with_seats().filter(pk__in=batch_ids).in_bulk()
+            waiting = Batch.objects.filter(pk__in=batch_ids).in_bulk()
             return self.action_page(
                 request,
                 "admin/enquiries/enrollment/cancel_seats.html",
@@ -309,14 +305,13 @@ class EnrollmentAdmin(SeatRecordAdmin):
     def _transfer_page(self, request, selected, form, *, course, leaving, target=None):
         choices = (
             Batch.objects.open_for_enquiry()
-            .with_seats()
             .filter(course=course)
             .exclude(pk__in=leaving)
-            .filter(Q(seats_left__isnull=True) | Q(seats_left__gte=len(selected)))
+            .with_room_for(len(selected))
             .select_related("course")
             .order_by("start_date", "track", "session_start", "pk")
         )
-        sources = Batch.objects.with_seats().select_related("course").in_bulk(leaving)
+        sources = Batch.objects.select_related("course").in_bulk(leaving)
         return self.action_page(
             request,
             "admin/enquiries/enrollment/transfer.html",
@@ -374,19 +369,7 @@ class WaitlistEntryAdmin(SeatRecordAdmin):
 
     def get_queryset(self, request):
         # Place in line as seats.waiting_position counts it, in the list's one query.
-        ahead = (
-            WaitlistEntry.objects.waiting()
-            .filter(batch=OuterRef("batch"), position__lt=OuterRef("position"))
-            .order_by()
-            .values("batch")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(waiting_ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), 0))
-        )
+        return super().get_queryset(request).with_position()
 
     def get_changelist_form(self, request, **kwargs):
         form = super().get_changelist_form(request, **kwargs)
@@ -394,16 +377,13 @@ class WaitlistEntryAdmin(SeatRecordAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        # Only the order: status and offers belong to seats, which may have changed them since
-        # this list was loaded.
-        obj._history_user = request.user
-        obj.save(update_fields=["position"])
+        # Only the order, under the batch's lock: status and offers belong to the seat
+        # service, which may have changed them since this list was loaded.
+        seats.move_in_waitlist(entry=obj, position=obj.position, by=request.user)
 
     @admin.display(description="place in line", ordering="position")
     def place(self, entry):
-        if entry.status != WaitlistEntry.Status.WAITING:
-            return "—"
-        return entry.waiting_ahead + 1
+        return entry.waiting_position or "—"
 
     @admin.display(description="batch", ordering="batch")
     def batch_label(self, entry):
@@ -431,8 +411,7 @@ class WaitlistEntryAdmin(SeatRecordAdmin):
         """Confirmation (free seats and who is next, per batch) → seats.offer_free_seats."""
         batch_ids = set(queryset.values_list("batch_id", flat=True))
         batches = list(
-            Batch.objects.with_seats()
-            .select_related("course")
+            Batch.objects.select_related("course")
             .filter(pk__in=batch_ids)
             .order_by("start_date", "track", "session_start", "pk")
         )
@@ -467,7 +446,7 @@ class WaitlistEntryAdmin(SeatRecordAdmin):
             waiting[entry.batch_id].append(entry)
         rows = []
         for batch in batches:
-            free = None if batch.seats_left is None else max(batch.seats_left, 0)
+            free = batch.seats_left
             queue = waiting[batch.pk]
             rows.append((batch, free, queue[:free] if free is not None else queue, len(queue)))
         return self.action_page(
@@ -504,7 +483,7 @@ class SeatSection:
 
 
 def seat_section(request, batch: Batch) -> SeatSection:
-    """For a batch loaded with with_seats(); two queries when the viewer may see learners."""
+    """Two queries when the viewer may see learners; the counts are the batch's ledger."""
     confirmed = None
     if can_see_seats(request):
         confirmed = list(
@@ -515,20 +494,12 @@ def seat_section(request, batch: Batch) -> SeatSection:
         )
     places = None
     if can_see_seats(request) and can_see_waiting(request):
-        entries = list(
-            WaitlistEntry.objects.filter(batch=batch, status__in=ACTIVE_PLACES).order_by(
-                "position", "pk"
-            )
-        )
-        still_waiting = [entry for entry in entries if entry.status == WaitlistEntry.Status.WAITING]
         places = [
-            WaitingPlace(
-                place=sum(1 for other in still_waiting if other.position < entry.position) + 1
-                if entry.status == WaitlistEntry.Status.WAITING
-                else None,
-                entry=entry,
-            )
-            for entry in entries
+            WaitingPlace(place=entry.waiting_position, entry=entry)
+            for entry in WaitlistEntry.objects.open_places()
+            .filter(batch=batch)
+            .with_position()
+            .order_by("position", "pk")
         ]
     add_learner_url = None
     if request.user.has_perm("enquiries.add_enrollment"):

@@ -85,7 +85,7 @@ class EnquiryForm(forms.Form):
             "name": data["name"],
             "email": data["email"],
             "phone": data["phone"],
-            "message": data["message"],
+            "message": data.get("message", ""),
             "consented": data["consent"],
             "submission_token": data["submission_token"],
             "is_spam": bool(data["website"]),
@@ -97,10 +97,9 @@ class EnquiryForm(forms.Form):
         self.data["batch"] = ""
 
 
-class WaitlistForm(forms.Form):
-    name = EnquiryForm.base_fields["name"]
-    email = EnquiryForm.base_fields["email"]
-    phone = EnquiryForm.base_fields["phone"]
+class WaitlistForm(EnquiryForm):
+    """Join a full batch's waiting list: a lead like Enquire Now, without a message."""
+
     consent = forms.BooleanField(
         label="I agree to be contacted by email or phone about a seat in this batch.",
         error_messages={"required": "Please tick this box so we can offer you a seat."},
@@ -108,16 +107,19 @@ class WaitlistForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the template's <form> carries the token
+        del self.fields["message"]
+        del self.fields["batch"]
+        self.fields["email"].help_text = "We email your place and your private link here."
         self.helper.layout = Layout(
             Field("name", autocomplete="name"),
             Field("email", autocomplete="email"),
             Field("phone", autocomplete="tel", inputmode="tel"),
             "consent",
+            Div(Field("website", autocomplete="off", tabindex="-1"), css_class="hp-field"),
+            "submission_token",
+            "came_from",
             Submit("submit", "Join the waiting list", css_class="btn-lg"),
         )
 
-    def clean_phone(self) -> str:
-        return normalise_phone(self.cleaned_data["phone"])
+    def submission(self) -> dict:
+        return {key: value for key, value in super().submission().items() if key != "message"}

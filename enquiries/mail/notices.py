@@ -12,15 +12,19 @@ logger = logging.getLogger(__name__)
 
 
 def queue_enquiry_emails(enquiry: Enquiry) -> None:
-    """The learner's acknowledgement and the owner's notification of a new enquiry."""
+    """The learner's acknowledgement and the owner's notification of a new enquiry.
+
+    A waiting-list enquiry's acknowledgement is the waiting-list email, sent by the seats.
+    """
     context = {"enquiry": enquiry, "batch": enquiry.batch, "course": enquiry.course}
-    queue_email(
-        kind=OutgoingEmail.Kind.ACKNOWLEDGEMENT,
-        to=enquiry.email,
-        template="enquiry_acknowledgement",
-        context=context,
-        enquiry=enquiry,
-    )
+    if enquiry.kind != Enquiry.Kind.WAITING_LIST:
+        queue_email(
+            kind=OutgoingEmail.Kind.ACKNOWLEDGEMENT,
+            to=enquiry.email,
+            template="enquiry_acknowledgement",
+            context=context,
+            enquiry=enquiry,
+        )
     recipient = (enquiry.owner.email if enquiry.owner else "") or settings.ENQUIRY_NOTIFY_EMAIL
     if not recipient:
         logger.warning("Enquiry %s has no owner and ENQUIRY_NOTIFY_EMAIL is unset", enquiry)
@@ -51,19 +55,43 @@ def queue_batch_cancelled(*, person, batch) -> OutgoingEmail:
     )
 
 
-def queue_waitlist_joined(entry, *, position: int) -> OutgoingEmail:
-    leave_url = settings.SITE_URL + reverse("enquiries:waitlist_leave", args=[entry.token])
+def _place_urls(entry) -> dict[str, str]:
+    return {
+        "place_url": settings.SITE_URL + reverse("enquiries:waitlist_place", args=[entry.token]),
+        "leave_url": settings.SITE_URL + reverse("enquiries:waitlist_leave", args=[entry.token]),
+    }
+
+
+def queue_waitlist_confirm(entry) -> OutgoingEmail:
+    """To someone who asked for a place: the private link that confirms it is their address."""
+    return queue_email(
+        kind=OutgoingEmail.Kind.WAITLIST,
+        to=entry.email,
+        template="waitlist_confirm",
+        context={"entry": entry, "batch": entry.batch, **_place_urls(entry)},
+        enquiry=entry.enquiry,
+    )
+
+
+def queue_waitlist_joined(entry, *, position: int | None) -> OutgoingEmail:
+    """To someone whose place is confirmed: where they are in line, and their private link."""
     return queue_email(
         kind=OutgoingEmail.Kind.WAITLIST,
         to=entry.email,
         template="waitlist_joined",
-        context={
-            "entry": entry,
-            "batch": entry.batch,
-            "position": position,
-            "leave_url": leave_url,
-        },
+        context={"entry": entry, "batch": entry.batch, "position": position, **_place_urls(entry)},
         enquiry=entry.enquiry,
+    )
+
+
+def queue_already_seated(enrollment) -> OutgoingEmail:
+    """To someone who asked for a waiting-list place in a batch where they have a seat."""
+    return queue_email(
+        kind=OutgoingEmail.Kind.WAITLIST,
+        to=enrollment.email,
+        template="waitlist_already_seated",
+        context={"enrollment": enrollment, "batch": enrollment.batch},
+        enquiry=enrollment.enquiry,
     )
 
 

@@ -42,6 +42,10 @@ class Enquiry(models.Model):
         BATCH = "batch", "Batch"
         COURSE = "course", "Course (no batch chosen)"
         ONE_ON_ONE = "one_on_one", "One-on-one training"
+        WAITING_LIST = "waitlist", "Waiting list of a full batch"
+
+    # Kinds that name a batch.
+    BATCH_KINDS = (Kind.BATCH, Kind.WAITING_LIST)
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -135,10 +139,12 @@ class Enquiry(models.Model):
                 violation_error_message="Say why the enquiry was lost.",
             ),
             models.CheckConstraint(
-                condition=(Q(kind="batch") & Q(batch__isnull=False))
-                | (~Q(kind="batch") & Q(batch__isnull=True)),
+                condition=(Q(kind__in=["batch", "waitlist"]) & Q(batch__isnull=False))
+                | (~Q(kind__in=["batch", "waitlist"]) & Q(batch__isnull=True)),
                 name="enquiry_batch_matches_kind",
-                violation_error_message="A batch enquiry names a batch; other kinds do not.",
+                violation_error_message=(
+                    "A batch or waiting-list enquiry names a batch; other kinds do not."
+                ),
             ),
         ]
 

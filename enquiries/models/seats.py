@@ -1,8 +1,8 @@
 """Seats (enrollments) and waiting-list places; created and changed only by the seat service."""
 
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -66,21 +66,50 @@ class WaitlistEntryQuerySet(models.QuerySet):
     def waiting(self):
         return self.filter(status=WaitlistEntry.Status.WAITING)
 
+    def open_places(self):
+        """Places that still stand: not yet confirmed, waiting, or holding an offer."""
+        return self.filter(status__in=WaitlistEntry.OPEN_STATUSES)
+
     def holding_offer(self, *, now=None):
         """Offers still open: each holds a seat until it is accepted or runs out."""
         return self.filter(
             status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now or timezone.now()
         )
 
+    def with_position(self):
+        """Annotate `waiting_position`: 1 for the next person to be offered a seat, counted
+        among the confirmed places waiting in the same batch (None for other statuses)."""
+        ahead = (
+            WaitlistEntry.objects.waiting()
+            .filter(batch=OuterRef("batch"), position__lt=OuterRef("position"))
+            .order_by()
+            .values("batch")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            waiting_position=Case(
+                When(
+                    status=WaitlistEntry.Status.WAITING,
+                    then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
+                ),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
+
 
 class WaitlistEntry(models.Model):
     class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", "Email not confirmed yet"
         WAITING = "waiting", "Waiting"
         OFFERED = "offered", "Offered a seat"
         ACCEPTED = "accepted", "Accepted"
         EXPIRED = "expired", "Offer expired"
         LEFT = "left", "Left the list"
         CANCELLED = "cancelled", "Cancelled"
+
+    OPEN_STATUSES = (Status.UNCONFIRMED, Status.WAITING, Status.OFFERED)
 
     batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="waitlist")
     enquiry = models.ForeignKey(
@@ -93,7 +122,13 @@ class WaitlistEntry(models.Model):
     consent_at = models.DateTimeField(
         null=True, blank=True, help_text="When the learner agreed to be contacted."
     )
-    status = models.CharField(max_length=10, choices=Status, default=Status.WAITING)
+    status = models.CharField(max_length=12, choices=Status, default=Status.WAITING)
+    email_confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the learner opened the private link emailed to them; only a confirmed "
+        "place is offered a seat.",
+    )
     token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
     offered_at = models.DateTimeField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
@@ -113,7 +148,7 @@ class WaitlistEntry(models.Model):
             models.UniqueConstraint(
                 Lower("email"),
                 "batch",
-                condition=Q(status__in=["waiting", "offered"]),
+                condition=Q(status__in=["unconfirmed", "waiting", "offered"]),
                 name="waitlist_one_place_per_learner",
                 violation_error_message="This learner is already on this batch's waiting list.",
             ),

@@ -17,6 +17,7 @@ from .intake import (
     clean_text,
     ensure_batch_open,
     find_open_original,
+    join_waiting_list,
     submit_enquiry,
 )
 from .pipeline import (
@@ -52,6 +53,7 @@ __all__ = [
     "ensure_batch_open",
     "find_open_original",
     "intake",
+    "join_waiting_list",
     "next_sales_owner",
     "one_on_one",
     "pipeline",

@@ -1,4 +1,10 @@
-"""Cancelling a batch: who is told (the preview staff confirm) and the act itself."""
+"""Cancelling a batch: who is told, for the page staff confirm, and the act that tells them.
+
+Both read "who is told" from `_people_told`, so the confirmation page lists exactly the
+people the cancellation emails.
+"""
+
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -6,31 +12,115 @@ from django.db import transaction
 from courses.models import Batch
 
 from ..mail import notices
+from ..models import Enquiry, Enrollment, WaitlistEntry
 from .seats import release_batch
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancellationNotice:
+    """Who cancelling one batch tells: people with an open enquiry, a confirmed seat or a place
+    on its waiting list, each address once. Lists are None for staff who may not see those
+    people's personal data; they see the counts."""
+
+    batch: Batch
+    count: int  # people told, each once
+    enquiry_count: int
+    seat_count: int
+    waiting_count: int
+    enquiries: list[Enquiry] | None
+    seats: list[Enrollment] | None
+    waiting: list[WaitlistEntry] | None
+
+    @property
+    def already_cancelled(self) -> bool:
+        return self.batch.status == Batch.Status.CANCELLED
+
+
+@dataclass(frozen=True, kw_only=True)
+class PeopleTold:
+    enquiries: list[Enquiry]
+    seats: list[Enrollment]
+    waiting: list[WaitlistEntry]
+
+    def each_once(self) -> list[Enquiry | Enrollment | WaitlistEntry]:
+        """Everyone in the order they are told: enquirers, then seats, then the waiting
+        list; a person who is several of these is told once."""
+        addresses: set[str] = set()
+        people = []
+        for person in [*self.enquiries, *self.seats, *self.waiting]:
+            if person.email.lower() not in addresses:
+                addresses.add(person.email.lower())
+                people.append(person)
+        return people
+
+
+def _by_batch(rows, batch_ids: list[int]) -> dict[int, list]:
+    grouped: dict[int, list] = {pk: [] for pk in batch_ids}
+    for row in rows:
+        grouped[row.batch_id].append(row)
+    return grouped
+
+
+def _people_told(batches: list[Batch]) -> dict[int, PeopleTold]:
+    """Three queries, whatever the number of batches; nobody for a batch already cancelled."""
+    pks = [batch.pk for batch in batches if batch.status != Batch.Status.CANCELLED]
+    enquiries = _by_batch(
+        Enquiry.objects.open()
+        .filter(batch__in=pks)
+        .select_related("course")
+        .order_by("created_at", "pk"),
+        pks,
+    )
+    seats = _by_batch(
+        Enrollment.objects.confirmed().filter(batch__in=pks).order_by("created_at", "pk"), pks
+    )
+    waiting = _by_batch(
+        WaitlistEntry.objects.open_places().filter(batch__in=pks).order_by("position", "pk"), pks
+    )
+    return {
+        batch.pk: PeopleTold(
+            enquiries=enquiries.get(batch.pk, []),
+            seats=seats.get(batch.pk, []),
+            waiting=waiting.get(batch.pk, []),
+        )
+        for batch in batches
+    }
+
+
+def preview(
+    batches: list[Batch], *, show_enquirers: bool, show_seats: bool, show_waiting: bool
+) -> list[CancellationNotice]:
+    """What cancelling each batch would do, for the confirmation page."""
+    told = _people_told(batches)
+    return [
+        CancellationNotice(
+            batch=batch,
+            count=len(told[batch.pk].each_once()),
+            enquiry_count=len(told[batch.pk].enquiries),
+            seat_count=len(told[batch.pk].seats),
+            waiting_count=len(told[batch.pk].waiting),
+            enquiries=told[batch.pk].enquiries if show_enquirers else None,
+            seats=told[batch.pk].seats if show_seats else None,
+            waiting=told[batch.pk].waiting if show_waiting else None,
+        )
+        for batch in batches
+    ]
 
 
 def cancel_batch(*, batch: Batch, by: AbstractBaseUser | None) -> list:
     """Cancel a batch: end its seats and waiting list, and email each person concerned once.
 
-    Returns those told: open enquirers first, then learners with a seat or a waiting-list
-    place who had not enquired under the same email.
+    Returns those told, as `preview` listed them.
     """
     with transaction.atomic():
         batch = Batch.objects.select_for_update().select_related("course").get(pk=batch.pk)
         if batch.status == Batch.Status.CANCELLED:
             return []
+        told = _people_told([batch])[batch.pk].each_once()
+        release_batch(batch)
         batch.status = Batch.Status.CANCELLED
         batch._history_user = by
         batch.save(update_fields=["status", "updated_at"])
-        told, addresses = [], set()
-        for enquiry in batch.enquiries.open().select_related("course").order_by("created_at"):
-            if enquiry.email.lower() not in addresses:  # one email per person
-                addresses.add(enquiry.email.lower())
-                notices.queue_batch_cancelled(person=enquiry, batch=batch)
-                told.append(enquiry)
-        for learner in release_batch(batch):
-            if learner.email.lower() not in addresses:
-                addresses.add(learner.email.lower())
-                notices.queue_batch_cancelled(person=learner, batch=batch)
-                told.append(learner)
+        for person in told:
+            notices.queue_batch_cancelled(person=person, batch=batch)
     return told

@@ -12,6 +12,7 @@ from courses.models import Batch, Course
 
 from ..mail import notices
 from ..models import Enquiry, new_reference
+from . import seats
 from .pipeline import next_sales_owner
 
 DUPLICATE_WINDOW = dt.timedelta(days=30)
@@ -137,6 +138,53 @@ def submit_enquiry(
         if saved is enquiry and not is_spam:
             notices.queue_enquiry_emails(enquiry)
     return saved
+
+
+def join_waiting_list(
+    *,
+    course: Course,
+    batch: Batch,
+    name: str,
+    email: str,
+    phone: str,
+    consented: bool,
+    submission_token: uuid.UUID,
+    attribution: Attribution | None = None,
+    is_spam: bool = False,
+) -> Enquiry:
+    """A learner asks for a place on a full batch's waiting list.
+
+    It is a lead like Enquire Now (an enquiry of kind waiting list: repeat detection, owner,
+    pipeline), and a place that waits for the learner to confirm their address through the
+    private link emailed to them. Someone already waiting, or with a seat, is emailed instead,
+    and the enquiry is recorded all the same, so the caller cannot tell the cases apart and
+    must not: it shows the same page whatever happened. A batch with a free seat takes no
+    waiting list (seats.BatchHasFreeSeats, nothing recorded): the learner should enquire.
+    """
+    repeated = Enquiry.objects.filter(submission_token=submission_token).first()
+    if repeated is not None:  # a double click or a refresh: done already
+        return repeated
+    with transaction.atomic():
+        enquiry = submit_enquiry(
+            course=course,
+            batch=batch,
+            name=name,
+            email=email,
+            phone=phone,
+            consented=consented,
+            submission_token=submission_token,
+            attribution=attribution,
+            is_spam=is_spam,
+            kind=Enquiry.Kind.WAITING_LIST,
+        )
+        if enquiry.status != Enquiry.Status.SPAM:
+            seats.join_waitlist(
+                batch=batch,
+                learner=seats.Learner(name=enquiry.name, email=enquiry.email, phone=enquiry.phone),
+                consented=True,
+                enquiry=enquiry,
+            )
+    return enquiry
 
 
 def find_open_original(enquiry: Enquiry) -> Enquiry | None:

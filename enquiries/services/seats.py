@@ -1,8 +1,15 @@
-"""Every seat is decided here: enrol, cancel, transfer, and offers from the waiting list.
+"""The seat ledger and every decision about a seat: enrol, cancel, transfer, capacity, and the
+waiting list with its offers.
 
 Each function locks the batch row first, inside `transaction.atomic()`, and only then counts:
 `select_for_update()` on PostgreSQL; SQLite runs IMMEDIATE transactions, which take the
 database's write lock when they begin. No other code creates or frees a seat.
+
+The ledger is three numbers on the batch row (confirmed seats, seats held by open offers,
+people waiting), recounted from the rows by `_write_ledger` in the same locked transaction
+as every change, so every page reads seats from the batch alone. The database refuses a
+ledger that overbooks (`batch_seats_within_capacity`), and `check_seats` recounts every batch
+to prove that nothing drifted.
 """
 
 import datetime as dt
@@ -10,7 +17,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.tasks import task
 from django.utils import timezone
 
@@ -29,11 +39,11 @@ class BatchNotTakingLearners(SeatError):
     pass
 
 
+class BatchHasFreeSeats(SeatError):
+    """Only a full batch takes a waiting list: the learner should enquire instead."""
+
+
 class AlreadyEnrolled(SeatError):
-    pass
-
-
-class AlreadyWaiting(SeatError):
     pass
 
 
@@ -42,6 +52,10 @@ class OfferNotValid(SeatError):
 
 
 class TransferNotAllowed(SeatError):
+    pass
+
+
+class CapacityBelowLedger(SeatError):
     pass
 
 
@@ -60,17 +74,93 @@ def offer_hours() -> int:
     return int(getattr(settings, "WAITLIST_OFFER_HOURS", 48))
 
 
+# The ledger
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ledger:
+    taken: int  # confirmed seats
+    held: int  # seats held by an open offer
+    waiting: int  # confirmed places waiting for a seat
+
+
+def _counted(model, **conditions) -> Coalesce:
+    rows = (
+        model.objects.filter(batch=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("batch")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def _recounts() -> dict[str, Coalesce]:
+    """The ledger as the rows say it is: the one definition of each count."""
+    return {
+        "counted_taken": _counted(Enrollment, status=Enrollment.Status.CONFIRMED),
+        "counted_held": _counted(WaitlistEntry, status=WaitlistEntry.Status.OFFERED),
+        "counted_waiting": _counted(WaitlistEntry, status=WaitlistEntry.Status.WAITING),
+    }
+
+
+def _write_ledger(batch: Batch) -> None:
+    """Within the batch's lock: recount its seats from the rows and store them on the row."""
+    counted = Batch.objects.filter(pk=batch.pk).annotate(**_recounts()).values(*_recounts()).get()
+    batch.seats_taken = counted["counted_taken"]
+    batch.seats_held = counted["counted_held"]
+    batch.waiting_count = counted["counted_waiting"]
+    Batch.objects.filter(pk=batch.pk).update(
+        seats_taken=batch.seats_taken,
+        seats_held=batch.seats_held,
+        waiting_count=batch.waiting_count,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Drift:
+    batch: Batch
+    stored: Ledger
+    counted: Ledger
+
+
+def ledger_drift() -> list[Drift]:
+    """Every batch whose stored ledger differs from a recount of its rows (one query)."""
+    recounts = _recounts()
+    batches = (
+        Batch.objects.select_related("course")
+        .annotate(**recounts)
+        .exclude(
+            Q(seats_taken=recounts["counted_taken"])
+            & Q(seats_held=recounts["counted_held"])
+            & Q(waiting_count=recounts["counted_waiting"])
+        )
+        .order_by("pk")
+    )
+    return [
+        Drift(
+            batch=batch,
+            stored=Ledger(
+                taken=batch.seats_taken, held=batch.seats_held, waiting=batch.waiting_count
+            ),
+            counted=Ledger(
+                taken=batch.counted_taken, held=batch.counted_held, waiting=batch.counted_waiting
+            ),
+        )
+        for batch in batches
+    ]
+
+
+def repair_ledger(*, batch: Batch) -> Batch:
+    """Recount one batch's ledger under its lock (what `check_seats --fix` does)."""
+    with transaction.atomic():
+        batch = _lock_batch(batch.pk)
+        _write_ledger(batch)
+    return batch
+
+
 def _lock_batch(batch_id: int) -> Batch:
     return Batch.objects.select_for_update().select_related("course").get(pk=batch_id)
-
-
-def free_seats(batch: Batch, *, now: dt.datetime | None = None) -> int | None:
-    """Seats nobody holds: capacity less confirmed seats and open offers; None = unlimited."""
-    if batch.capacity is None:
-        return None
-    taken = Enrollment.objects.confirmed().filter(batch=batch).count()
-    held = WaitlistEntry.objects.holding_offer(now=now).filter(batch=batch).count()
-    return batch.capacity - taken - held
 
 
 def _check_taking_learners(batch: Batch) -> None:
@@ -93,6 +183,17 @@ def _mark_enrolled(enquiry: Enquiry | None, *, by: AbstractBaseUser | None) -> N
         change_status(enquiry=enquiry, to=Enquiry.Status.ENROLLED, by=by)
 
 
+def _seated(batch: Batch, *, email: str) -> Enrollment | None:
+    return Enrollment.objects.confirmed().filter(batch=batch, email__iexact=email).first()
+
+
+def _open_place(batch: Batch, *, email: str) -> WaitlistEntry | None:
+    return WaitlistEntry.objects.open_places().filter(batch=batch, email__iexact=email).first()
+
+
+# Seats given by staff
+
+
 def enroll(
     *,
     batch: Batch,
@@ -100,21 +201,28 @@ def enroll(
     enquiry: Enquiry | None = None,
     by: AbstractBaseUser | None = None,
 ) -> Enrollment | WaitlistEntry:
-    """Confirm a seat if one is free, else put the learner on the batch's waiting list."""
+    """Confirm a seat if one is free, else put the learner on the batch's waiting list.
+
+    Staff vouch for the learner, so a waiting-list place made here needs no email
+    confirmation.
+    """
     _check_not_spam(enquiry)
     with transaction.atomic():
         batch = _lock_batch(batch.pk)
         _check_taking_learners(batch)
-        if Enrollment.objects.confirmed().filter(batch=batch, email__iexact=learner.email):
+        if _seated(batch, email=learner.email):
             raise AlreadyEnrolled(f"{learner.name} already has a seat in this batch.")
         # Lapsed offers pass to the people already waiting before anyone new is seated.
         _expire_lapsed(batch)
         _offer_free_seats(batch)
         place = _open_place(batch, email=learner.email)
         holds_offer = place is not None and place.status == WaitlistEntry.Status.OFFERED
-        seats = free_seats(batch)
-        if seats is not None and seats + holds_offer <= 0:
-            return _add_to_waitlist(batch, learner=learner, enquiry=enquiry, consented=False)
+        if batch.is_full and not holds_offer:
+            entry = _add_to_waitlist(batch, learner=learner, enquiry=enquiry, consented=False)
+            if entry.status == WaitlistEntry.Status.UNCONFIRMED:  # staff vouch for them now
+                _confirm(batch, entry)
+            _write_ledger(batch)
+            return entry
         enrollment = Enrollment(
             batch=batch,
             enquiry=enquiry,
@@ -128,31 +236,24 @@ def enroll(
             place.status = WaitlistEntry.Status.ACCEPTED
             place.enrollment = enrollment
             place.save(update_fields=["status", "enrollment"])
+        _write_ledger(batch)
         _mark_enrolled(enquiry, by=by)
         return enrollment
 
 
-def _open_place(batch: Batch, *, email: str) -> WaitlistEntry | None:
-    return (
-        WaitlistEntry.objects.filter(batch=batch, email__iexact=email)
-        .filter(status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED])
-        .first()
-    )
-
-
-def _expire_lapsed(batch: Batch) -> int:
-    """Within the batch's lock: close offers past their deadline."""
-    return WaitlistEntry.objects.filter(
-        batch=batch, status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=timezone.now()
-    ).update(status=WaitlistEntry.Status.EXPIRED)
+# The waiting list
 
 
 def join_waitlist(
     *, batch: Batch, learner: Learner, consented: bool, enquiry: Enquiry | None = None
-) -> WaitlistEntry:
-    """A learner asks for a place on the waiting list; a free seat is offered at once.
+) -> WaitlistEntry | Enrollment:
+    """A learner asks for a place on a full batch's waiting list, and is emailed about it.
 
-    Joining twice returns the place the learner already has.
+    A new place waits until the learner opens the private link emailed to them
+    (`confirm_place`); only then may it be offered a seat. Someone already on the list is
+    emailed their link again, and someone with a seat is reminded of it: what the person
+    joining sees never depends on which of these happened, so a form reveals nothing about
+    an address.
     """
     if not consented:
         raise SeatError("We can only keep your place when you agree to be contacted.")
@@ -161,19 +262,38 @@ def join_waitlist(
         _check_taking_learners(batch)
         if batch.start_date < timezone.localdate() or not batch.is_published:
             raise BatchNotTakingLearners("This batch is not taking a waiting list.")
-        if Enrollment.objects.confirmed().filter(batch=batch, email__iexact=learner.email):
-            raise AlreadyEnrolled("You already have a seat in this batch.")
         _expire_lapsed(batch)
-        entry = _add_to_waitlist(batch, learner=learner, enquiry=enquiry, consented=True)
         _offer_free_seats(batch)
-    entry.refresh_from_db()
+        if not batch.is_full:
+            raise BatchHasFreeSeats("This batch has a free seat: enquire about it instead.")
+        seated = _seated(batch, email=learner.email)
+        if seated is not None:
+            notices.queue_already_seated(seated)
+            return seated
+        existing = _open_place(batch, email=learner.email)
+        if existing is not None:
+            _resend_place(existing)
+            return existing
+        entry = _add_to_waitlist(batch, learner=learner, enquiry=enquiry, consented=True)
+        _write_ledger(batch)
     return entry
+
+
+def _resend_place(entry: WaitlistEntry) -> None:
+    """Email a learner the private link to the place they already have."""
+    if entry.status == WaitlistEntry.Status.OFFERED:
+        notices.queue_seat_offer(entry)
+    elif entry.status == WaitlistEntry.Status.WAITING:
+        notices.queue_waitlist_joined(entry, position=waiting_position(entry))
+    else:
+        notices.queue_waitlist_confirm(entry)
 
 
 def _add_to_waitlist(
     batch: Batch, *, learner: Learner, enquiry: Enquiry | None, consented: bool
 ) -> WaitlistEntry:
-    """Within the batch's lock: a place at the end of the list, or the learner's existing one."""
+    """Within the batch's lock: a new, unconfirmed place at the end of the list, or the
+    learner's existing one."""
     existing = _open_place(batch, email=learner.email)
     if existing is not None:
         return existing
@@ -185,22 +305,62 @@ def _add_to_waitlist(
         email=learner.email,
         phone=learner.phone,
         position=(last.position + 1) if last else 1,
+        status=WaitlistEntry.Status.UNCONFIRMED,
         consent_at=timezone.now() if consented else None,
     )
     entry.full_clean(validate_constraints=False)
     entry.save()
-    notices.queue_waitlist_joined(entry, position=waiting_position(entry))
+    if consented:  # the learner asked: the email proves the address is theirs
+        notices.queue_waitlist_confirm(entry)
     return entry
 
 
-def waiting_position(entry: WaitlistEntry) -> int:
-    """1 for the next person to be offered a seat."""
+def confirm_place(*, token: str) -> WaitlistEntry | None:
+    """The learner opened the private link emailed to them: their place now counts, and is
+    offered a free seat if there is one. None if no place has this token."""
+    entry = WaitlistEntry.objects.filter(token=token).first()
+    if entry is None or entry.status != WaitlistEntry.Status.UNCONFIRMED:
+        return entry
+    with transaction.atomic():
+        batch = _lock_batch(entry.batch_id)
+        entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+        if entry.status == WaitlistEntry.Status.UNCONFIRMED:
+            entry.email_confirmed_at = timezone.now()
+            _confirm(batch, entry)
+            _offer_free_seats(batch)
+    entry.refresh_from_db()
+    return entry
+
+
+def _confirm(batch: Batch, entry: WaitlistEntry) -> None:
+    entry.status = WaitlistEntry.Status.WAITING
+    entry.save(update_fields=["status", "email_confirmed_at"])
+    _write_ledger(batch)
+    notices.queue_waitlist_joined(entry, position=waiting_position(entry))
+
+
+def waiting_position(entry: WaitlistEntry) -> int | None:
+    """1 for the next person to be offered a seat; None unless the place is waiting."""
     return (
-        WaitlistEntry.objects.waiting()
-        .filter(batch_id=entry.batch_id, position__lt=entry.position)
-        .count()
-        + 1
+        WaitlistEntry.objects.with_position()
+        .values_list("waiting_position", flat=True)
+        .get(pk=entry.pk)
     )
+
+
+def move_in_waitlist(
+    *, entry: WaitlistEntry, position: int, by: AbstractBaseUser | None
+) -> WaitlistEntry:
+    """Staff put a place elsewhere in the queue; under the batch's lock, so it cannot race an
+    offer being made from the same list."""
+    with transaction.atomic():
+        _lock_batch(entry.batch_id)
+        locked = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+        locked.position = position
+        locked._history_user = by
+        locked.full_clean(validate_constraints=False)
+        locked.save(update_fields=["position"])
+    return locked
 
 
 def offer_free_seats(*, batch: Batch) -> list[WaitlistEntry]:
@@ -211,21 +371,26 @@ def offer_free_seats(*, batch: Batch) -> list[WaitlistEntry]:
 
 
 def _offer_free_seats(batch: Batch) -> list[WaitlistEntry]:
+    """Within the batch's lock: offer what is free, then write the ledger."""
+    _write_ledger(batch)
     if batch.status == Batch.Status.CANCELLED:
         return []
     now = timezone.now()
-    seats = free_seats(batch, now=now)
     waiting = WaitlistEntry.objects.waiting().filter(batch=batch).order_by("position", "pk")
-    offered = list(waiting if seats is None else waiting[: max(seats, 0)])
+    seats = batch.seats_left
+    offered = list(waiting if seats is None else waiting[:seats])
+    if not offered:
+        return []
     expires = now + dt.timedelta(hours=offer_hours())
     for entry in offered:
         entry.status = WaitlistEntry.Status.OFFERED
         entry.offered_at = now
         entry.offer_expires_at = expires
         entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
+    _write_ledger(batch)
+    for entry in offered:
         notices.queue_seat_offer(entry)
-    if offered:
-        _expire_when_due(batch_id=batch.pk, at=expires)
+    _expire_when_due(batch_id=batch.pk, at=expires)
     return offered
 
 
@@ -233,6 +398,14 @@ def _expire_when_due(*, batch_id: int, at: dt.datetime) -> None:
     transaction.on_commit(
         lambda: expire_offers_task.using(run_after=at).enqueue(batch_id), robust=True
     )
+
+
+def _expire_lapsed(batch: Batch) -> int:
+    """Within the batch's lock: close offers past their deadline (the caller writes the
+    ledger, through _offer_free_seats)."""
+    return WaitlistEntry.objects.filter(
+        batch=batch, status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=timezone.now()
+    ).update(status=WaitlistEntry.Status.EXPIRED)
 
 
 def accept_offer(*, token: str) -> Enrollment:
@@ -251,19 +424,14 @@ def accept_offer(*, token: str) -> Enrollment:
                 "This offer is no longer valid: it has expired or passed to the next person."
             )
         _check_taking_learners(batch)
-        seated = (
-            Enrollment.objects.confirmed().filter(batch=batch, email__iexact=entry.email).first()
-        )
+        seated = _seated(batch, email=entry.email)
         if seated is not None:  # seated meanwhile (e.g. transferred in): the hold passes on
             entry.status = WaitlistEntry.Status.ACCEPTED
             entry.enrollment = seated
             entry.save(update_fields=["status", "enrollment"])
             _offer_free_seats(batch)
             return seated
-        # This offer's own hold is one of the seats counted as held.
-        seats = free_seats(batch, now=now)
-        if seats is not None and seats + 1 <= 0:
-            raise OfferNotValid("Sorry, the batch no longer has a free seat for this offer.")
+        # The offer's hold becomes the seat: the ledger's total does not change.
         enrollment = Enrollment.objects.create(
             batch=batch,
             enquiry=entry.enquiry,
@@ -274,6 +442,7 @@ def accept_offer(*, token: str) -> Enrollment:
         entry.status = WaitlistEntry.Status.ACCEPTED
         entry.enrollment = enrollment
         entry.save(update_fields=["status", "enrollment"])
+        _write_ledger(batch)
         _mark_enrolled(entry.enquiry, by=None)
         return enrollment
 
@@ -285,7 +454,7 @@ def leave_waitlist(*, token: str) -> WaitlistEntry:
     with transaction.atomic():
         batch = _lock_batch(entry.batch_id)
         entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
-        if entry.status in (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED):
+        if entry.status in WaitlistEntry.OPEN_STATUSES:
             entry.status = WaitlistEntry.Status.LEFT
             entry.save(update_fields=["status"])
             _offer_free_seats(batch)
@@ -304,11 +473,19 @@ def expire_offers(*, batch: Batch | None = None) -> int:
     for batch_id in sorted(set(due.values_list("batch_id", flat=True))):
         with transaction.atomic():
             locked = _lock_batch(batch_id)
-            expired += WaitlistEntry.objects.filter(
-                batch=locked, status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=now
-            ).update(status=WaitlistEntry.Status.EXPIRED)
+            expired += _expire_lapsed(locked)
             _offer_free_seats(locked)
     return expired
+
+
+@task
+def expire_offers_task(batch_id: int) -> int:
+    """Runs when a batch's offers fall due: expired offers pass to the next person."""
+    batch = Batch.objects.filter(pk=batch_id).first()
+    return expire_offers(batch=batch) if batch else 0
+
+
+# Seats changed by staff
 
 
 def cancel_enrollment(*, enrollment: Enrollment, by: AbstractBaseUser | None) -> Enrollment:
@@ -342,10 +519,11 @@ def transfer(*, enrollment: Enrollment, to_batch: Batch, by: AbstractBaseUser | 
         if source.course_id != target.course_id:
             raise TransferNotAllowed("A seat can only move to another batch of the same course.")
         _check_taking_learners(target)
-        if Enrollment.objects.confirmed().filter(batch=target, email__iexact=enrollment.email):
+        if _seated(target, email=enrollment.email):
             raise TransferNotAllowed(f"{enrollment.name} already has a seat in {target}.")
-        seats = free_seats(target)
-        if seats is not None and seats <= 0:
+        _expire_lapsed(target)
+        _offer_free_seats(target)
+        if target.is_full:
             raise TransferNotAllowed(f"{target} has no free seat.")
         moved = Enrollment(
             batch=target,
@@ -363,6 +541,7 @@ def transfer(*, enrollment: Enrollment, to_batch: Batch, by: AbstractBaseUser | 
         enrollment._history_user = by
         enrollment._change_reason = f"Transferred to {target}"
         enrollment.save(update_fields=["status", "ended_at", "transferred_to"])
+        _write_ledger(target)
         notices.queue_seat_changed(
             enrollment=enrollment, template="seat_transferred", moved_to=target
         )
@@ -370,26 +549,49 @@ def transfer(*, enrollment: Enrollment, to_batch: Batch, by: AbstractBaseUser | 
     return moved
 
 
+def change_capacity(
+    *, batch: Batch, capacity: int | None, by: AbstractBaseUser | None
+) -> list[WaitlistEntry]:
+    """Set a batch's number of seats; freed seats are offered to those waiting at once.
+
+    Refused below the seats already confirmed or held by an open offer (CapacityBelowLedger,
+    with the numbers), whoever asks: the admin, the shell or a script.
+    """
+    with transaction.atomic():
+        locked = _lock_batch(batch.pk)
+        _write_ledger(locked)
+        in_use = locked.seats_taken + locked.seats_held
+        if capacity is not None and capacity < in_use:
+            raise CapacityBelowLedger(
+                f"{locked} has {locked.seats_taken} confirmed "
+                f"seat{'s' if locked.seats_taken != 1 else ''} and {locked.seats_held} open "
+                f"offer{'s' if locked.seats_held != 1 else ''}, so its capacity cannot go "
+                f"below {in_use}."
+            )
+        locked.capacity = capacity
+        try:
+            locked.full_clean(validate_unique=False)
+        except ValidationError as error:
+            raise SeatError(" ".join(error.messages)) from error
+        locked._history_user = by
+        locked.save(update_fields=["capacity", "updated_at"])
+        offered = _offer_free_seats(locked)
+    batch.capacity = locked.capacity
+    batch.seats_taken, batch.seats_held = locked.seats_taken, locked.seats_held
+    batch.waiting_count = locked.waiting_count
+    return offered
+
+
 def release_batch(batch: Batch) -> list[Enrollment | WaitlistEntry]:
     """Within a cancelled batch's lock: end its seats and waiting list; returns whom to tell."""
     now = timezone.now()
     seats = list(Enrollment.objects.confirmed().filter(batch=batch))
-    waiting = list(
-        WaitlistEntry.objects.filter(
-            batch=batch, status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED]
-        )
-    )
+    waiting = list(WaitlistEntry.objects.open_places().filter(batch=batch))
     Enrollment.objects.filter(pk__in=[s.pk for s in seats]).update(
         status=Enrollment.Status.CANCELLED, ended_at=now
     )
     WaitlistEntry.objects.filter(pk__in=[w.pk for w in waiting]).update(
         status=WaitlistEntry.Status.CANCELLED
     )
+    _write_ledger(batch)
     return [*seats, *waiting]
-
-
-@task
-def expire_offers_task(batch_id: int) -> int:
-    """Runs when a batch's offers fall due: expired offers pass to the next person."""
-    batch = Batch.objects.filter(pk=batch_id).first()
-    return expire_offers(batch=batch) if batch else 0

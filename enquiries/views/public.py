@@ -1,6 +1,7 @@
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from courses.models import Batch, Course
@@ -12,6 +13,7 @@ from ..models import Enquiry, WaitlistEntry
 from ..services import seats
 
 RECEIVED_SESSION_KEY = "enquiry_received"
+WAITLIST_EMAIL_SESSION_KEY = "waitlist_emailed_to"
 
 
 def attribution(request: HttpRequest, form) -> services.Attribution:
@@ -89,6 +91,10 @@ def enquiry_received(request: HttpRequest) -> HttpResponse:
     return render(request, "enquiries/received.html", {"enquiry": enquiry})
 
 
+def _enquire_about(batch: Batch) -> HttpResponse:
+    return redirect(f"{reverse('enquiries:enquire', args=[batch.course.slug])}?batch={batch.pk}")
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def join_waitlist(request: HttpRequest, slug: str) -> HttpResponse:
     course = get_object_or_404(Course.objects.published(), slug=slug)
@@ -97,28 +103,37 @@ def join_waitlist(request: HttpRequest, slug: str) -> HttpResponse:
         Batch.objects.open_for_enquiry().for_schedule().filter(course=course),
         pk=_batch_id(raw_id) or 0,
     )
+    if not batch.is_full:  # only a full batch takes a waiting list
+        return _enquire_about(batch)
     form = WaitlistForm(request.POST or None)
     refusal = ""
     if request.method == "POST" and form.is_valid():
         try:
-            entry = seats.join_waitlist(
+            services.join_waiting_list(
+                course=course,
                 batch=batch,
-                learner=seats.Learner(
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                    phone=form.cleaned_data["phone"],
-                ),
-                consented=form.cleaned_data["consent"],
+                attribution=attribution(request, form),
+                **form.submission(),
             )
-        except seats.SeatError as error:
+        except seats.BatchHasFreeSeats:
+            return _enquire_about(batch)
+        except (services.EnquiryRefused, seats.SeatError) as error:
             refusal = str(error)
         else:
-            return redirect("enquiries:waitlist_place", token=entry.token)
+            # The same page whatever the address already had: it names only the address.
+            request.session[WAITLIST_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
+            return redirect("enquiries:waitlist_emailed")
     return render(
         request,
         "enquiries/waitlist_join.html",
         {"course": course, "batch": batch, "form": form, "refusal": refusal},
     )
+
+
+def waitlist_emailed(request: HttpRequest) -> HttpResponse:
+    """After joining: where the place and its private link were sent, and nothing else."""
+    email = request.session.get(WAITLIST_EMAIL_SESSION_KEY, "")
+    return render(request, "enquiries/waitlist_emailed.html", {"email": email})
 
 
 def _entry_or_404(token: str) -> WaitlistEntry:
@@ -128,11 +143,15 @@ def _entry_or_404(token: str) -> WaitlistEntry:
 
 
 def waitlist_place(request: HttpRequest, token: str) -> HttpResponse:
-    """The learner's private page: their place, an offer to accept, or the seat they got."""
+    """The learner's private page: their place, an offer to accept, or the seat they got.
+
+    The link reaches the learner only by email, so opening it confirms the address: an
+    unconfirmed place starts to count (and may be offered a free seat at once).
+    """
+    if seats.confirm_place(token=token) is None:
+        raise Http404("No waiting-list place has this link.")
     entry = _entry_or_404(token)
-    position = (
-        seats.waiting_position(entry) if entry.status == WaitlistEntry.Status.WAITING else None
-    )
+    position = seats.waiting_position(entry)
     return render(request, "enquiries/waitlist_place.html", {"entry": entry, "position": position})
 
 
