@@ -392,25 +392,10 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             return
-        moving = "status" in form.changed_data
-        reassigning = "owner" in form.changed_data
-        to, lost_reason, owner = obj.status, obj.lost_reason, obj.owner
-        # The services write the pipeline fields. Until they do, the instance holds what the
-        # database holds, and the plain save below writes only the other changed fields.
-        obj.status, obj.owner_id = form.initial["status"], form.initial["owner"]
-        written_by_services = {"status", "owner"}
-        if moving:
-            obj.lost_reason = form.initial["lost_reason"]
-            written_by_services.add("lost_reason")
-        other_changes = [name for name in form.changed_data if name not in written_by_services]
-        if other_changes:
-            obj._history_user = request.user
-            obj.save(update_fields=[*other_changes, "updated_at"])
-        if reassigning:
-            services.assign(enquiry=obj, owner=owner, by=request.user)
-        if moving:
-            services.change_status(enquiry=obj, to=to, by=request.user, lost_reason=lost_reason)
-            obj.refresh_from_db()
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        if "status" in changes:  # a move takes the reason given with it
+            changes["lost_reason"] = form.cleaned_data.get("lost_reason", "")
+        services.pipeline.update_enquiry(enquiry=obj, changes=changes, by=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Note:

@@ -1,5 +1,8 @@
 """The pipeline: where an enquiry may go next, who owns it, and the notes on its timeline."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -90,6 +93,53 @@ def assign(*, enquiry: Enquiry, owner: AbstractBaseUser | None, by: AbstractBase
     enquiry.owner = owner
     enquiry._history_user = by
     enquiry.save(update_fields=["owner", "updated_at"])
+    return enquiry
+
+
+# The fields staff edit directly; status, lost reason and owner go through their services.
+EDITABLE_FIELDS = ("follow_up_on", "course", "batch", "name", "email", "phone", "message")
+
+
+def update_enquiry(
+    *, enquiry: Enquiry, changes: Mapping[str, Any], by: AbstractBaseUser | None
+) -> Enquiry:
+    """Apply what staff changed on an enquiry, reading everything else from the database.
+
+    The status (with its lost reason) moves through `change_status` and the owner through
+    `assign`, so the pipeline's rules and timeline hold whichever page or script asks; the
+    other fields are validated and saved with the history recording who changed them.
+    """
+    unknown = set(changes) - {*EDITABLE_FIELDS, "status", "lost_reason", "owner"}
+    if unknown:
+        raise PipelineError(f"These fields are not edited here: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        current = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+        fields = [name for name in EDITABLE_FIELDS if name in changes]
+        if fields:
+            for name in fields:
+                setattr(current, name, changes[name])
+            current.full_clean(validate_unique=False)
+            current._history_user = by
+            current.save(update_fields=[*fields, "updated_at"])
+        if "owner" in changes and changes["owner"] != current.owner:
+            assign(enquiry=current, owner=changes["owner"], by=by)
+        if "status" in changes and changes["status"] != current.status:
+            change_status(
+                enquiry=current,
+                to=changes["status"],
+                by=by,
+                lost_reason=changes.get("lost_reason", current.lost_reason),
+            )
+        elif changes.get("lost_reason", current.lost_reason) != current.lost_reason:
+            if current.status != Status.LOST:
+                raise PipelineError(
+                    "Only a lost enquiry has a lost reason; set the status to Lost too."
+                )
+            current.lost_reason = changes["lost_reason"]
+            current.full_clean(validate_unique=False)
+            current._history_user = by
+            current.save(update_fields=["lost_reason", "updated_at"])
+    enquiry.refresh_from_db()
     return enquiry
 
 

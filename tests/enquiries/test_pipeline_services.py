@@ -275,3 +275,71 @@ def test_cancelling_a_batch_emails_each_open_enquirer_once(django_capture_on_com
         "batch_cancelled",
     ]
     assert list(lost.emails.values_list("kind", flat=True)) == ["acknowledgement"]
+
+
+# Updates from any page or script: one service
+
+
+@pytest.mark.django_db
+def test_update_enquiry_moves_the_status_through_the_pipeline_and_saves_the_rest(sales):
+    meera = sales("meera")
+    enquiry = make_enquiry()
+
+    services.pipeline.update_enquiry(
+        enquiry=enquiry,
+        changes={"status": Enquiry.Status.CONTACTED, "follow_up_on": dt.date(2027, 1, 20)},
+        by=meera,
+    )
+
+    enquiry.refresh_from_db()
+    assert (enquiry.status, enquiry.follow_up_on) == ("contacted", dt.date(2027, 1, 20))
+    change = StatusChange.objects.get(enquiry=enquiry)
+    assert (change.from_status, change.to_status, change.changed_by) == ("new", "contacted", meera)
+    assert enquiry.first_response_at is not None
+    assert enquiry.history.first().history_user == meera
+
+
+@pytest.mark.django_db
+def test_update_enquiry_refuses_a_move_the_pipeline_does_not_allow_and_changes_nothing(sales):
+    meera = sales("meera")
+    enquiry = make_enquiry()
+    services.change_status(enquiry=enquiry, to=Enquiry.Status.SPAM, by=meera)
+
+    with pytest.raises(services.PipelineError, match="can't go from Spam to Contacted"):
+        services.pipeline.update_enquiry(
+            enquiry=enquiry,
+            changes={"status": Enquiry.Status.CONTACTED, "name": "Someone Else"},
+            by=meera,
+        )
+
+    enquiry.refresh_from_db()
+    assert (enquiry.status, enquiry.name) == ("spam", "Asha Verma")
+
+
+@pytest.mark.django_db
+def test_update_enquiry_reads_the_status_from_the_database_not_from_a_stale_copy(sales):
+    meera, lee = sales("meera"), sales("lee")
+    enquiry = make_enquiry()
+    stale = Enquiry.objects.get(pk=enquiry.pk)
+    services.change_status(enquiry=enquiry, to=Enquiry.Status.CONTACTED, by=lee)
+
+    services.pipeline.update_enquiry(
+        enquiry=stale, changes={"follow_up_on": dt.date(2027, 1, 20), "owner": meera}, by=meera
+    )
+
+    enquiry.refresh_from_db()
+    assert (enquiry.status, enquiry.owner, enquiry.follow_up_on) == (
+        "contacted",
+        meera,
+        dt.date(2027, 1, 20),
+    )
+
+
+@pytest.mark.django_db
+def test_update_enquiry_refuses_a_lost_reason_on_an_enquiry_that_is_not_lost(sales):
+    enquiry = make_enquiry()
+
+    with pytest.raises(services.PipelineError, match="Only a lost enquiry has a lost reason"):
+        services.pipeline.update_enquiry(
+            enquiry=enquiry, changes={"lost_reason": Enquiry.LostReason.PRICE}, by=sales("meera")
+        )

@@ -23,13 +23,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, days: int, **options):
         today = timezone.localdate()
-        batches = [
-            batch
-            for batch in Batch.objects.open_for_enquiry(today=today)
-            .filter(min_participants__isnull=False, start_date__lte=today + dt.timedelta(days))
+        batches = list(
+            Batch.objects.open_for_enquiry(today=today)
+            .under_minimum()
+            .filter(start_date__lte=today + dt.timedelta(days))
             .for_schedule()
-            if batch.seats_taken < batch.min_participants
-        ]
+        )
         if not batches:
             self.stdout.write("No batch starting soon is under its minimum.")
             return
