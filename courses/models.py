@@ -64,7 +64,7 @@ class CourseQuerySet(models.QuerySet):
         ):
             text_match = Q()
             for field in fields:
-                text_match |= Q(**{f"{field}__icontains": text})
+                text_match = text_match | Q(**{f"{field}__icontains": text})
             matches |= Exists(model.objects.filter(text_match, course=OuterRef("pk")))
         return self.filter(matches)
 
@@ -121,10 +121,10 @@ class Course(models.Model):
     outcomes = models.TextField(
         "learning outcomes", blank=True, help_text="Markdown, e.g. a bulleted list."
     )
-    training_modes = models.ManyToManyField(
+    training_modes: models.ManyToManyField["TrainingMode", models.Model] = models.ManyToManyField(
         "TrainingMode", blank=True, related_name="courses", help_text="How it can be taken."
     )
-    inclusions = models.ManyToManyField(
+    inclusions: models.ManyToManyField["Inclusion", models.Model] = models.ManyToManyField(
         "Inclusion", blank=True, related_name="courses", verbose_name="what's included"
     )
     related_courses = models.ManyToManyField("self", blank=True, symmetrical=True)
@@ -394,12 +394,24 @@ class BatchQuerySet(models.QuerySet):
 
 
 LEDGER_FIELDS = ("seats_taken", "seats_held", "waiting_count")
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# The days each track meets (Monday is 0); read it through Batch.Track(...).weekdays.
+TRACK_WEEKDAYS: dict[str, tuple[int, ...]] = {"weekday": (0, 1, 2, 3, 4), "weekend": (5, 6)}
 
 
 class Batch(models.Model):
     class Track(models.TextChoices):
         WEEKDAY = "weekday", "Weekdays (Mon–Fri)"
         WEEKEND = "weekend", "Weekend (Sat–Sun)"
+
+        @property
+        def weekdays(self) -> tuple[int, ...]:
+            """The days the track meets, Monday = 0: the one definition of a track's days."""
+            return TRACK_WEEKDAYS[self.value]
+
+        @property
+        def days_label(self) -> str:
+            return f"{WEEKDAY_NAMES[self.weekdays[0]]}–{WEEKDAY_NAMES[self.weekdays[-1]]}"
 
     class Delivery(models.TextChoices):
         ONLINE = "online", "Live online"
@@ -526,12 +538,13 @@ class Batch(models.Model):
     def clean(self) -> None:
         # The time zone name is checked by the field's validator.
         errors = {}
-        if self.start_date:
-            is_weekend = self.start_date.weekday() >= 5
-            if self.track == self.Track.WEEKDAY and is_weekend:
-                errors["start_date"] = "A weekday batch must start on a day from Monday to Friday."
-            elif self.track == self.Track.WEEKEND and not is_weekend:
-                errors["start_date"] = "A weekend batch must start on a Saturday or Sunday."
+        known_track = self.track in self.Track.values
+        if self.start_date and known_track and self.start_date.weekday() not in self.weekdays:
+            errors["start_date"] = (
+                "A weekday batch must start on a day from Monday to Friday."
+                if self.track == self.Track.WEEKDAY
+                else "A weekend batch must start on a Saturday or Sunday."
+            )
         in_use = self.seats_taken + self.seats_held
         if self.capacity is not None and self.capacity < in_use:
             errors["capacity"] = (
@@ -568,7 +581,11 @@ class Batch(models.Model):
 
     @property
     def days_label(self) -> str:
-        return "Mon–Fri" if self.track == self.Track.WEEKDAY else "Sat–Sun"
+        return self.Track(self.track).days_label
+
+    @property
+    def weekdays(self) -> tuple[int, ...]:
+        return self.Track(self.track).weekdays
 
     # Seats, from the ledger on this row (SEATS_IN_USE and the queryset methods say the same
     # in SQL).

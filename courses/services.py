@@ -9,22 +9,23 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from courses.history import record_change
+
 from .models import Batch, Course
 
 MAX_PLANNED_MONTHS = 12
-MONDAY, FRIDAY, SATURDAY, SUNDAY = 0, 4, 5, 6
 
-# Each track starts on the first of its days in the month and ends on the last day of the
-# last week: Monday to Friday, Saturday to Sunday.
-TRACK_DAYS = {
-    Batch.Track.WEEKDAY: (MONDAY, FRIDAY),
-    Batch.Track.WEEKEND: (SATURDAY, SUNDAY),
-}
+
+def track_days(track: str) -> tuple[int, int]:
+    """A batch on `track` starts on the first of its days in the month and ends on the last
+    day of its last week: Monday to Friday, Saturday to Sunday."""
+    weekdays = Batch.Track(track).weekdays
+    return weekdays[0], weekdays[-1]
 
 
 class PlanningError(Exception):
@@ -114,7 +115,7 @@ def plan_batches(
     first_month: dt.date,
     last_month: dt.date,
     commit: bool,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
 ) -> list[PlannedBatch]:
     """Plan a weekday and a weekend batch of each course in each month of the range.
 
@@ -145,7 +146,7 @@ def plan_batches(
     return result
 
 
-def copy_to_next_month(*, batch: Batch, by: AbstractBaseUser | None = None) -> Batch | None:
+def copy_to_next_month(*, batch: Batch, by: User | None = None) -> Batch | None:
     """Create the same batch in the following month; None if that month already has it.
 
     The copy starts on the first Monday (weekday track) or Saturday (weekend track) of the
@@ -153,7 +154,7 @@ def copy_to_next_month(*, batch: Batch, by: AbstractBaseUser | None = None) -> B
     original's last weekday, and keeps its times, zone, delivery, location, capacity and
     whether it is published. It is scheduled even if the original was cancelled.
     """
-    first_day, _ = TRACK_DAYS[Batch.Track(batch.track)]
+    first_day, _ = track_days(batch.track)
     start = first_weekday_of_month(next_month(batch.start_date), first_day)
     end = _nearest_on_weekday(
         start + (batch.end_date - batch.start_date),
@@ -201,7 +202,7 @@ def _plan(courses: list[Course], months: list[dt.date]) -> list[PlannedBatch]:
                     course.weekend_session_end,
                 ),
             ]:
-                first_day, last_day = TRACK_DAYS[track]
+                first_day, last_day = track_days(track)
                 start = first_weekday_of_month(month, first_day)
                 if start < today:
                     continue
@@ -245,7 +246,7 @@ def _lock_courses(course_ids: list[int]) -> None:
     )
 
 
-def _create(batch: Batch, *, by: AbstractBaseUser | None, reason: str) -> bool:
+def _create(batch: Batch, *, by: User | None, reason: str) -> bool:
     """Validate and insert batch; False if an identical batch appeared meanwhile."""
     key = (batch.course_id, batch.track, batch.start_date, batch.session_start)
     try:
@@ -255,8 +256,7 @@ def _create(batch: Batch, *, by: AbstractBaseUser | None, reason: str) -> bool:
         if _existing_keys([key]):
             return False
         raise PlanningError(f"{batch.course}: {' '.join(error.messages)}") from error
-    batch._history_user = by
-    batch._change_reason = reason
+    record_change(batch, by=by, reason=reason)
     try:
         with transaction.atomic():
             batch.save(force_insert=True)

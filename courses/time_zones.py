@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from .models import Batch, iana_time_zones
+from .models import WEEKDAY_NAMES, Batch, iana_time_zones
 
 VIEWER_TZ_COOKIE = "viewer_tz"
 VIEWER_TZ_COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # one year, in seconds
@@ -80,13 +80,6 @@ COMMON_TIME_ZONES = (
     "Pacific/Honolulu",
     "UTC",
 )
-
-_WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-# The days each track meets (Monday is 0), in the order days_label names them.
-TRACK_WEEKDAYS = {
-    Batch.Track.WEEKDAY: (0, 1, 2, 3, 4),
-    Batch.Track.WEEKEND: (5, 6),
-}
 
 
 class UnknownTimeZone(ValueError):
@@ -154,7 +147,7 @@ def picker_zones(choice: str) -> list[tuple[str, list[tuple[str, str]]]]:
 
 def session_days(batch: Batch) -> Iterator[dt.date]:
     """The dates the batch meets: its track's days from start_date to end_date."""
-    weekdays = TRACK_WEEKDAYS[batch.track]
+    weekdays = batch.weekdays
     day = batch.start_date
     while day <= batch.end_date:
         if day.weekday() in weekdays:
@@ -206,9 +199,9 @@ class LocalSessions:
     def label(self, batch: Batch) -> str:
         days = ""
         if self.day_shift:
-            weekdays = TRACK_WEEKDAYS[batch.track]
+            weekdays = batch.weekdays
             first, last = (
-                _WEEKDAY_NAMES[(d + self.day_shift) % 7] for d in (weekdays[0], weekdays[-1])
+                WEEKDAY_NAMES[(d + self.day_shift) % 7] for d in (weekdays[0], weekdays[-1])
             )
             days = f"{first}–{last}, "
         next_day = " (ends next day)" if self.ends_next_day else ""

@@ -66,7 +66,7 @@ class BatchLocalTimes:
     @property
     def weekdays(self) -> str:
         """The track's days as ISO weekday numbers (Monday 1 … Sunday 7), comma-separated."""
-        return ",".join(str(day + 1) for day in time_zones.TRACK_WEEKDAYS[self.batch.track])
+        return ",".join(str(day + 1) for day in self.batch.weekdays)
 
     @property
     def viewer_zone_name(self) -> str:

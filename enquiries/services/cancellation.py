@@ -6,9 +6,10 @@ people the cancellation emails.
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
+from courses.history import record_change
 from courses.models import Batch
 
 from ..mail import notices
@@ -107,7 +108,7 @@ def preview(
     ]
 
 
-def cancel_batch(*, batch: Batch, by: AbstractBaseUser | None) -> list:
+def cancel_batch(*, batch: Batch, by: User | None) -> list:
     """Cancel a batch: end its seats and waiting list, and email each person concerned once.
 
     Returns those told, as `preview` listed them.
@@ -119,7 +120,7 @@ def cancel_batch(*, batch: Batch, by: AbstractBaseUser | None) -> list:
         told = _people_told([batch])[batch.pk].each_once()
         release_batch(batch)
         batch.status = Batch.Status.CANCELLED
-        batch._history_user = by
+        record_change(batch, by=by)
         batch.save(update_fields=["status", "updated_at"])
         for person in told:
             notices.queue_batch_cancelled(person=person, batch=batch)

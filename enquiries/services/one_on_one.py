@@ -20,13 +20,14 @@ from urllib.parse import urlsplit
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from icalendar import Calendar, Event
 
+from courses.history import record_change
 from courses.models import Course, validate_time_zone
 
 from ..mail import outbox
@@ -287,7 +288,7 @@ def plan_times(
 
 
 def generate_plan(
-    *, request: OneOnOneRequest, by: AbstractBaseUser | None, now: dt.datetime | None = None
+    *, request: OneOnOneRequest, by: User | None, now: dt.datetime | None = None
 ) -> TrainingPlan:
     """Make the learner's training plan from their request and email them its private link.
 
@@ -312,7 +313,7 @@ def generate_plan(
             )
         plan = TrainingPlan(request=request, timezone=request.timezone, learner_notified_at=now)
         plan.full_clean(exclude=["request"])
-        plan._history_user = by
+        record_change(plan, by=by)
         plan.save()
         sessions = [
             PlanSession(plan=plan, starts_at=starts, ends_at=ends)
@@ -331,7 +332,7 @@ def generate_plan(
     return plan
 
 
-def notify_plan_changed(*, plan: TrainingPlan, by: AbstractBaseUser | None = None) -> OutgoingEmail:
+def notify_plan_changed(*, plan: TrainingPlan, by: User | None = None) -> OutgoingEmail:
     """Email the learner that their plan changed, with its sessions and their private link."""
     with transaction.atomic():
         plan = (

@@ -4,9 +4,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+
+from courses.history import record_change
 
 from ..models import Enquiry, Note, RoundRobinCursor, StatusChange
 
@@ -29,7 +31,7 @@ class PipelineError(Exception):
     """A status change the pipeline does not allow; the message is shown to staff."""
 
 
-def next_sales_owner() -> AbstractBaseUser | None:
+def next_sales_owner() -> User | None:
     """The next active member of Sales after the last one assigned; None if Sales is empty.
 
     The rotation's position is a database row locked while it moves, so assignments stay
@@ -57,7 +59,7 @@ def change_status(
     *,
     enquiry: Enquiry,
     to: str,
-    by: AbstractBaseUser | None,
+    by: User | None,
     lost_reason: str = "",
 ) -> StatusChange:
     """Move an enquiry along the pipeline and record who moved it, and when."""
@@ -74,7 +76,7 @@ def change_status(
         if current == Status.NEW and enquiry.first_response_at is None:
             enquiry.first_response_at = now
         enquiry.full_clean(validate_unique=False)
-        enquiry._history_user = by
+        record_change(enquiry, by=by)
         enquiry.save()
     return change
 
@@ -88,10 +90,10 @@ def check_status_change(*, enquiry: Enquiry, to: str, lost_reason: str = "") -> 
         raise PipelineError("Say why the enquiry was lost.")
 
 
-def assign(*, enquiry: Enquiry, owner: AbstractBaseUser | None, by: AbstractBaseUser) -> Enquiry:
+def assign(*, enquiry: Enquiry, owner: User | None, by: User) -> Enquiry:
     """Give an enquiry to someone (or no one); the history records who did it."""
     enquiry.owner = owner
-    enquiry._history_user = by
+    record_change(enquiry, by=by)
     enquiry.save(update_fields=["owner", "updated_at"])
     return enquiry
 
@@ -100,9 +102,7 @@ def assign(*, enquiry: Enquiry, owner: AbstractBaseUser | None, by: AbstractBase
 EDITABLE_FIELDS = ("follow_up_on", "course", "batch", "name", "email", "phone", "message")
 
 
-def update_enquiry(
-    *, enquiry: Enquiry, changes: Mapping[str, Any], by: AbstractBaseUser | None
-) -> Enquiry:
+def update_enquiry(*, enquiry: Enquiry, changes: Mapping[str, Any], by: User | None) -> Enquiry:
     """Apply what staff changed on an enquiry, reading everything else from the database.
 
     The status (with its lost reason) moves through `change_status` and the owner through
@@ -119,7 +119,7 @@ def update_enquiry(
             for name in fields:
                 setattr(current, name, changes[name])
             current.full_clean(validate_unique=False)
-            current._history_user = by
+            record_change(current, by=by)
             current.save(update_fields=[*fields, "updated_at"])
         if "owner" in changes and changes["owner"] != current.owner:
             assign(enquiry=current, owner=changes["owner"], by=by)
@@ -137,13 +137,13 @@ def update_enquiry(
                 )
             current.lost_reason = changes["lost_reason"]
             current.full_clean(validate_unique=False)
-            current._history_user = by
+            record_change(current, by=by)
             current.save(update_fields=["lost_reason", "updated_at"])
     enquiry.refresh_from_db()
     return enquiry
 
 
-def add_note(*, enquiry: Enquiry, author: AbstractBaseUser, text: str) -> Note:
+def add_note(*, enquiry: Enquiry, author: User, text: str) -> Note:
     note = Note(enquiry=enquiry, author=author, text=text.strip())
     note.full_clean()
     note.save()
