@@ -189,10 +189,11 @@ class MonthListFilter(admin.SimpleListFilter):
         return [(f"{month:%Y-%m}", f"{month:%B %Y}") for month in months]
 
     def queryset(self, request, queryset):
-        if not self.value():
+        value = self.value()
+        if not value:
             return queryset
         try:
-            month = parse_month(self.value())
+            month = parse_month(value)
         except ValidationError as error:
             raise IncorrectLookupParameters(error) from error
         return queryset.filter(
@@ -223,9 +224,10 @@ class SeatsListFilter(admin.SimpleListFilter):
             "under_minimum": lambda batches: batches.under_minimum(),
             "guaranteed": lambda batches: batches.guaranteed(),
         }
-        if self.value() not in filters:
+        value = self.value()
+        if value not in filters:
             return queryset
-        return filters[self.value()](queryset)
+        return filters[value](queryset)
 
 
 class BatchAdmin(SimpleHistoryAdmin):

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.dateformat import format as date_format
 from icalendar import Calendar, Event, vRecur
+from icalendar.enums import STATUS
 
 from .models import Batch
 
@@ -116,7 +117,7 @@ def batch_event(batch: Batch, *, absolute_url: AbsoluteUrl) -> Event:
         end=first_end,
         sequence=batch_sequence(batch),
         last_modified=batch_last_changed(batch).astimezone(dt.UTC),
-        status="CANCELLED" if batch.status == Batch.Status.CANCELLED else "CONFIRMED",
+        status=STATUS.CANCELLED if batch.status == Batch.Status.CANCELLED else STATUS.CONFIRMED,
     )
     # UNTIL is in UTC, as RFC 5545 requires when DTSTART has a TZID.
     event.add(

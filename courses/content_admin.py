@@ -68,7 +68,7 @@ class FAQAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "answer":
+        if db_field.name == "answer" and field is not None:
             field.help_text = MARKDOWN_HELP
         return field
 

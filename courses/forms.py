@@ -1,5 +1,7 @@
 import contextlib
 import datetime as dt
+from collections.abc import Sequence
+from typing import cast
 
 from crispy_forms.bootstrap import FormActions
 from crispy_forms.helper import FormHelper
@@ -14,9 +16,9 @@ class CatalogSearchForm(forms.Form):
     q = forms.CharField(label="Search courses", required=False, max_length=100)
     category = forms.ChoiceField(label="Category", required=False)
 
-    def __init__(self, *args, categories: list[Category], **kwargs):
+    def __init__(self, *args, categories: Sequence[Category], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "All categories")] + [
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", "All categories")] + [
             (category.slug, category.name) for category in categories
         ]
 
@@ -71,10 +73,10 @@ class ScheduleFilterForm(forms.Form):
     def __init__(self, *args, courses: list[Course], months: list[dt.date], **kwargs):
         super().__init__(*args, **kwargs)
         categories = {course.category.slug: course.category.name for course in courses}
-        self.fields["course"].choices = [("", "All courses")] + [
+        cast(forms.ChoiceField, self.fields["course"]).choices = [("", "All courses")] + [
             (course.slug, course.title) for course in courses
         ]
-        self.fields["category"].choices = [
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
             ("", "All categories"),
             *sorted(categories.items(), key=lambda item: item[1]),
         ]

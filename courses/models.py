@@ -49,24 +49,24 @@ class CourseQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        matches = (
+        matches: list[Q | Exists] = [
             Q(title__icontains=text)
             | Q(summary__icontains=text)
             | Q(description__icontains=text)
             | Q(outcomes__icontains=text)
             | Q(category__name__icontains=text)
-        )
+        ]
         # Content in other tables, as EXISTS so a course matching twice is listed once.
         for model, fields in (
             (InterviewQuestion, ("question", "answer")),
             (FAQ, ("question", "answer")),
             (CurriculumModule, ("title", "summary")),
         ):
-            text_match = Q()
-            for field in fields:
-                text_match = text_match | Q(**{f"{field}__icontains": text})
-            matches |= Exists(model.objects.filter(text_match, course=OuterRef("pk")))
-        return self.filter(matches)
+            text_match = Q(
+                *[Q(**{f"{field}__icontains": text}) for field in fields], _connector=Q.OR
+            )
+            matches.append(Exists(model.objects.filter(text_match, course=OuterRef("pk"))))
+        return self.filter(Q(*matches, _connector=Q.OR))
 
     def with_next_batch(self):
         """Annotate the start date of each course's next batch open to the public."""

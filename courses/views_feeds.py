@@ -3,9 +3,11 @@
 The sitemap is Django's own view (config/urls.py, sections in courses/sitemaps.py).
 """
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.forms import ChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -100,7 +102,8 @@ def filter_labels(form: ScheduleFilterForm, filters: dict) -> list[str]:
         if name == "month":
             labels.append(f"{value:%B %Y}")
         else:
-            labels.append(str(dict(form.fields[name].choices).get(value, value)))
+            choices = cast(list[tuple[str, str]], cast(ChoiceField, form.fields[name]).choices)
+            labels.append(str(dict(choices).get(value, value)))
     return labels
 
 

@@ -139,9 +139,9 @@ class BatchAdmin(courses_admin.BatchAdmin):
                 level, text = describe_enrolment(result)
                 self.message_user(request, text, level)
                 return HttpResponseRedirect(change_url)
-        adminform = helpers.AdminForm(
-            form, [(None, {"fields": ["name", "email", "phone"]})], {}, model_admin=self
-        )
+        # A plain form renders in the admin's layout as a model form does.
+        fieldsets = [(None, {"fields": ["name", "email", "phone"]})]
+        adminform = helpers.AdminForm(form, fieldsets, {}, model_admin=self)  # type: ignore[arg-type]
         context = {
             **self.admin_site.each_context(request),
             "title": "Add a learner",
@@ -151,7 +151,7 @@ class BatchAdmin(courses_admin.BatchAdmin):
             "batch": batch,
             "form": form,
             "adminform": adminform,
-            "errors": helpers.AdminErrorList(form, []),
+            "errors": helpers.AdminErrorList(form, []),  # type: ignore[arg-type]
             "change_url": change_url,
             "media": self.media + adminform.media,
         }

@@ -8,6 +8,7 @@ reassignment through services.assign, every note through services.add_note, and 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -100,9 +101,10 @@ class FollowUpFilter(admin.SimpleListFilter):
             "upcoming": Q(follow_up_on__gt=today),
             "none": Q(follow_up_on__isnull=True),
         }
-        if self.value() not in conditions:
+        value = self.value()
+        if value not in conditions:
             return queryset
-        return queryset.open().filter(conditions[self.value()])
+        return queryset.open().filter(conditions[value])
 
 
 class BatchMonthFilter(MonthListFilter):
@@ -158,7 +160,7 @@ class EnquiryAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "owner" in self.fields:
             # Active staff, and whoever owns it now (so saving other fields never fails).
-            self.fields["owner"].queryset = (
+            cast(forms.ModelChoiceField, self.fields["owner"]).queryset = (
                 get_user_model()
                 .objects.filter(Q(is_active=True, is_staff=True) | Q(pk=self.instance.owner_id))
                 .order_by("username")
@@ -173,7 +175,8 @@ class EnquiryAdminForm(forms.ModelForm):
             self.fields["lost_reason"].help_text = "Needed when the status is Lost."
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         status = cleaned_data.get("status")
         lost_reason = cleaned_data.get("lost_reason", "")
         if not self.instance.pk or status is None:
@@ -469,7 +472,8 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
 
     def _enrol(self, request, enquiry: Enquiry) -> None:
         """Enrol one enquirer in their batch and tell staff what happened."""
-        if enquiry.batch_id is None:
+        batch = enquiry.batch
+        if batch is None:
             self.message_user(
                 request,
                 f"{enquiry.reference} names no batch, so there is nothing to enrol in.",
@@ -478,7 +482,7 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
             return
         try:
             result = seats.enroll(
-                batch=enquiry.batch,
+                batch=batch,
                 learner=seats.Learner.from_enquiry(enquiry),
                 enquiry=enquiry,
                 by=request.user,

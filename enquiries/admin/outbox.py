@@ -40,7 +40,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "last_error",
         "body_text",
     ]
-    readonly_fields = fields
+    readonly_fields = [str(name) for name in fields]
 
     @admin.display(description="next attempt", ordering="next_attempt_at")
     def next_attempt(self, email):

@@ -112,7 +112,7 @@ class OneOnOneRequestAdmin(admin.ModelAdmin):
         "created",
         "training_plan",
     ]
-    readonly_fields = fields
+    readonly_fields = [str(name) for name in fields]
 
     def has_add_permission(self, request):
         return False  # learners ask through the site
@@ -296,10 +296,11 @@ class PlanSessionForm(forms.ModelForm):
         if self.instance.pk:
             starts = self.instance.starts_at.astimezone(zone)
             ends = self.instance.ends_at.astimezone(zone)
-            self.initial |= {"date": starts.date(), "start": starts.time(), "end": ends.time()}
+            self.initial.update(date=starts.date(), start=starts.time(), end=ends.time())
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         day, start, end = (cleaned_data.get(name) for name in ("date", "start", "end"))
         if day is None or start is None or end is None:
             return cleaned_data

@@ -8,6 +8,7 @@ seat, transferring one and offering free seats email people, so each asks for co
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -160,7 +161,7 @@ class TransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Any other batch of the course is accepted here; seats.transfer has the last word on
         # whether it can take the learner (a free seat, not cancelled or finished).
-        self.fields["to_batch"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["to_batch"]).queryset = (
             Batch.objects.filter(course=course).exclude(pk__in=leaving).select_related("course")
         )
 

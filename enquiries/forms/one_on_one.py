@@ -80,7 +80,7 @@ PREFERENCE_FIELDS = tuple(one_on_one.Preferences.__dataclass_fields__)
 
 
 class OneOnOneForm(EnquiryForm):
-    batch = None  # one-on-one training is not a batch
+    batch = None  # type: ignore[assignment]  # one-on-one training is not a batch
 
     preferred_days = forms.TypedMultipleChoiceField(
         label="Days that suit you",
@@ -217,7 +217,8 @@ class OneOnOneForm(EnquiryForm):
         )
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         # The rules live in the service; each is checked when the values it needs are valid.
         values = {name: cleaned_data.get(name) for name in PREFERENCE_FIELDS}
         today = one_on_one.learner_today(cleaned_data.get("timezone") or "")

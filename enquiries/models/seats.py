@@ -166,6 +166,7 @@ class WaitlistEntry(models.Model):
     def shown_status(self) -> str:
         """The status a learner should see: an offer past its deadline has expired, even
         before the expiry task has run."""
-        if self.status == self.Status.OFFERED and self.offer_expires_at <= timezone.now():
+        expires = self.offer_expires_at
+        if self.status == self.Status.OFFERED and expires is not None and expires <= timezone.now():
             return self.Status.EXPIRED
         return self.status

@@ -47,8 +47,13 @@ class PeopleTold:
         """Everyone in the order they are told: enquirers, then seats, then the waiting
         list; a person who is several of these is told once."""
         addresses: set[str] = set()
-        people = []
-        for person in [*self.enquiries, *self.seats, *self.waiting]:
+        people: list[Enquiry | Enrollment | WaitlistEntry] = []
+        everyone: list[Enquiry | Enrollment | WaitlistEntry] = [
+            *self.enquiries,
+            *self.seats,
+            *self.waiting,
+        ]
+        for person in everyone:
             if person.email.lower() not in addresses:
                 addresses.add(person.email.lower())
                 people.append(person)

@@ -90,7 +90,7 @@ def check_status_change(*, enquiry: Enquiry, to: str, lost_reason: str = "") -> 
         raise PipelineError("Say why the enquiry was lost.")
 
 
-def assign(*, enquiry: Enquiry, owner: User | None, by: User) -> Enquiry:
+def assign(*, enquiry: Enquiry, owner: User | None, by: User | None) -> Enquiry:
     """Give an enquiry to someone (or no one); the history records who did it."""
     enquiry.owner = owner
     record_change(enquiry, by=by)
@@ -143,7 +143,7 @@ def update_enquiry(*, enquiry: Enquiry, changes: Mapping[str, Any], by: User | N
     return enquiry
 
 
-def add_note(*, enquiry: Enquiry, author: User, text: str) -> Note:
+def add_note(*, enquiry: Enquiry, author: User | None, text: str) -> Note:
     note = Note(enquiry=enquiry, author=author, text=text.strip())
     note.full_clean()
     note.save()
