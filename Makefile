@@ -9,12 +9,13 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run worker demo test lint format check-python clean
+.PHONY: help install run worker demo test lint check format check-python clean
 
 help:
 	@echo "make run     install, migrate, load demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test    run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make lint    ruff check and format check"
+	@echo "make check   import-linter's layer contracts and mypy's type check"
 
 check-python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python $(PYTHON_VERSION) not found:" \
@@ -55,6 +56,12 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The layers (courses never imports enquiries; no cycles) and the types. Settings are read
+# for django-stubs, so they get the same harmless defaults as the tests.
+check: install
+	$(BIN)/lint-imports
+	DJANGO_SECRET_KEY=type-check-only DJANGO_ALLOWED_HOSTS=localhost $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .

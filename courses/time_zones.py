@@ -1,4 +1,8 @@
-"""The viewer's time zone: which zone a visitor asked to see times in, and batch times in it.
+"""Time zones: the lists the site offers, the viewer's zone, and batch times in it.
+
+The one home of every list of zones: `iana_time_zones()` (in models, what is valid),
+`COMMON_TIME_ZONES` (the footer's picker), `time_zone_choices()` (every zone, by region, for
+forms that ask a learner where they are) and `LEGACY_ZONE_NAMES` (old names browsers report).
 
 A batch keeps wall-clock session times in its own IANA zone (see Batch). A visitor may pick a
 zone in the footer's zone picker; the choice lives in a cookie (no database, no session), and
@@ -11,10 +15,13 @@ Mar"). See docs/local-time.md.
 """
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from itertools import groupby
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -125,6 +132,66 @@ def remember_viewer_zone(response: HttpResponse, choice: str, *, secure: bool) -
         secure=secure,
         httponly=True,  # the server marks what it converted; scripts never read the cookie
     )
+
+
+# The regions of the IANA database; names outside them (US/Eastern, Etc/GMT+5, EST5EDT) are
+# old aliases or offsets that people do not recognise as "where I am".
+ZONE_AREAS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+# Old names that browsers still report (Chromium says Asia/Calcutta for Asia/Kolkata) and
+# the current name offered in the list instead. local-time-zone.js reads this map from the
+# select's data-zone-aliases attribute.
+LEGACY_ZONE_NAMES = {
+    "Africa/Asmera": "Africa/Asmara",
+    "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+    "America/Catamarca": "America/Argentina/Catamarca",
+    "America/Coral_Harbour": "America/Atikokan",
+    "America/Cordoba": "America/Argentina/Cordoba",
+    "America/Godthab": "America/Nuuk",
+    "America/Indianapolis": "America/Indiana/Indianapolis",
+    "America/Jujuy": "America/Argentina/Jujuy",
+    "America/Louisville": "America/Kentucky/Louisville",
+    "America/Mendoza": "America/Argentina/Mendoza",
+    "Asia/Calcutta": "Asia/Kolkata",
+    "Asia/Katmandu": "Asia/Kathmandu",
+    "Asia/Rangoon": "Asia/Yangon",
+    "Asia/Saigon": "Asia/Ho_Chi_Minh",
+    "Atlantic/Faeroe": "Atlantic/Faroe",
+    "Europe/Kiev": "Europe/Kyiv",
+    "Pacific/Enderbury": "Pacific/Kanton",
+    "Pacific/Ponape": "Pacific/Pohnpei",
+    "Pacific/Truk": "Pacific/Chuuk",
+}
+
+
+@cache
+def time_zone_choices() -> tuple:
+    """UTC, then every IANA zone grouped by region and sorted by name."""
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for name in sorted(iana_time_zones()):
+        area, _, place = name.partition("/")
+        if area in ZONE_AREAS and place and name not in LEGACY_ZONE_NAMES:
+            groups[area].append((name, name.replace("_", " ")))
+    return (("UTC", "UTC"), *((area, groups[area]) for area in ZONE_AREAS))
+
+
+def offered_time_zones() -> set[str]:
+    return {"UTC"} | {name for _, group in time_zone_choices()[1:] for name, _ in group}
+
+
+def default_time_zone() -> str:
+    """The provider's own zone, as the list spells it."""
+    zone = LEGACY_ZONE_NAMES.get(settings.TIME_ZONE, settings.TIME_ZONE)
+    return zone if zone in offered_time_zones() else "UTC"
 
 
 def picker_zones(choice: str) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -1,79 +1,16 @@
 """The one-on-one request form: when the learner could train, then the Enquire Now fields."""
 
 import json
-from collections import defaultdict
-from functools import cache
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
-from django.conf import settings
 
-from courses.models import iana_time_zones
+from courses.time_zones import LEGACY_ZONE_NAMES, default_time_zone, time_zone_choices
 
 from ..models import Weekday
 from ..services import one_on_one
 from .enquiry import EnquiryForm
-
-# The regions of the IANA database; names outside them (US/Eastern, Etc/GMT+5, EST5EDT) are
-# old aliases or offsets that people do not recognise as "where I am".
-ZONE_AREAS = (
-    "Africa",
-    "America",
-    "Antarctica",
-    "Asia",
-    "Atlantic",
-    "Australia",
-    "Europe",
-    "Indian",
-    "Pacific",
-)
-# Old names that browsers still report (Chromium says Asia/Calcutta for Asia/Kolkata) and
-# the current name offered in the list instead. local-time-zone.js reads this map from the
-# select's data-zone-aliases attribute.
-LEGACY_ZONE_NAMES = {
-    "Africa/Asmera": "Africa/Asmara",
-    "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
-    "America/Catamarca": "America/Argentina/Catamarca",
-    "America/Coral_Harbour": "America/Atikokan",
-    "America/Cordoba": "America/Argentina/Cordoba",
-    "America/Godthab": "America/Nuuk",
-    "America/Indianapolis": "America/Indiana/Indianapolis",
-    "America/Jujuy": "America/Argentina/Jujuy",
-    "America/Louisville": "America/Kentucky/Louisville",
-    "America/Mendoza": "America/Argentina/Mendoza",
-    "Asia/Calcutta": "Asia/Kolkata",
-    "Asia/Katmandu": "Asia/Kathmandu",
-    "Asia/Rangoon": "Asia/Yangon",
-    "Asia/Saigon": "Asia/Ho_Chi_Minh",
-    "Atlantic/Faeroe": "Atlantic/Faroe",
-    "Europe/Kiev": "Europe/Kyiv",
-    "Pacific/Enderbury": "Pacific/Kanton",
-    "Pacific/Ponape": "Pacific/Pohnpei",
-    "Pacific/Truk": "Pacific/Chuuk",
-}
-
-
-@cache
-def time_zone_choices() -> tuple:
-    """UTC, then every IANA zone grouped by region and sorted by name."""
-    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for name in sorted(iana_time_zones()):
-        area, _, place = name.partition("/")
-        if area in ZONE_AREAS and place and name not in LEGACY_ZONE_NAMES:
-            groups[area].append((name, name.replace("_", " ")))
-    return (("UTC", "UTC"), *((area, groups[area]) for area in ZONE_AREAS))
-
-
-def offered_time_zones() -> set[str]:
-    return {"UTC"} | {name for _, group in time_zone_choices()[1:] for name, _ in group}
-
-
-def default_time_zone() -> str:
-    """The provider's own zone, as the list spells it."""
-    zone = LEGACY_ZONE_NAMES.get(settings.TIME_ZONE, settings.TIME_ZONE)
-    return zone if zone in offered_time_zones() else "UTC"
-
 
 SESSION_LENGTHS = [(60, "1 hour"), (90, "1½ hours"), (120, "2 hours"), (180, "3 hours")]
 PREFERENCE_FIELDS = tuple(one_on_one.Preferences.__dataclass_fields__)
