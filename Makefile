@@ -9,7 +9,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run worker demo test lint check format check-python clean
+.PHONY: help install run worker demo test test-days lint check format check-python clean
 
 help:
 	@echo "make run     install, migrate, load demo data and serve http://$(HOST):$(PORT)"
@@ -52,6 +52,15 @@ demo: install
 # Spread over every core (pytest-xdist); each worker has its own test database.
 test: install
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+# The whole suite with the machine's clock on each day of one week (Monday to Sunday) and on
+# the day Europe's clocks go forward: no test may depend on what day it is. Debian's faketime.
+DAYS ?= 2026-12-07 2026-12-08 2026-12-09 2026-12-10 2026-12-11 2026-12-12 2026-12-13 2027-03-28
+test-days: install
+	@for day in $(DAYS); do \
+	  echo "== the suite on $$day"; \
+	  faketime -f "@$$day 10:00:00" $(BIN)/python -m pytest -n auto -q $(PYTEST_ARGS) || exit 1; \
+	done
 
 lint: install
 	$(BIN)/ruff check .
