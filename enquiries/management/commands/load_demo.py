@@ -8,11 +8,10 @@ import contextlib
 import datetime as dt
 import uuid
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from courses.management.commands.load_demo_catalog import Command as CatalogCommand
-from courses.management.commands.load_demo_catalog import batch_start
+from courses.demo import batch_start, load_catalog
 from courses.models import Batch, Course
 from enquiries import one_on_one, seats
 from enquiries.models import Enquiry, TrainingPlan
@@ -44,14 +43,14 @@ def demo_email(name: str) -> str:
     return name.split()[0].lower().replace("í", "i") + "@example.com"
 
 
-class Command(CatalogCommand):
+class Command(BaseCommand):
     help = (
         "Create or update the demo catalog and demo activity: a full batch with a waiting "
         "list, a batch guaranteed to run and one under its minimum."
     )
 
     def handle(self, *args, **options):
-        self.load_catalog()
+        load_catalog(today=timezone.localdate(), stdout=self.stdout)
         self.load_activity()
         self.load_one_on_one()
 

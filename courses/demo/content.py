@@ -1,9 +1,10 @@
 """Demo content for the course pages: training modes, inclusions, curricula, interview
 questions, FAQs and articles.
 
-`load_demo_catalog` calls `load_content()` after it has loaded the courses. Rows are matched on
-natural keys (names, a course and a title or question, an article's slug) and updated in place,
-so running it again changes nothing; rows staff added themselves are left alone.
+`load_catalog()` (courses.demo.catalog) calls `load_content()` after it has loaded the
+courses. Rows are matched on natural keys (names, a course and a title or question, an
+article's slug) and updated in place, so running it again changes nothing; rows staff added
+themselves are left alone.
 
 Markdown in these texts is rendered by `courses.markdown`, which allows headings from `###`
 down only: the page itself owns the first two levels.
