@@ -1,6 +1,7 @@
-"""Demo data: the catalog, its course-page content and the loader `manage.py load_demo` uses."""
+"""Demo data and its loader: the catalog, the course pages' content, and the rule they are
+loaded by, which fills in what is missing and never undoes what staff changed (see fill.py)."""
 
-from .catalog import Slot, batch_start, load_catalog
-from .content import CONTENT_MODELS, load_content
+from .catalog import batch_start, find_demo_batch, load_catalog, planned_capacity
+from .fill import Fill
 
-__all__ = ["CONTENT_MODELS", "Slot", "batch_start", "load_catalog", "load_content"]
+__all__ = ["Fill", "batch_start", "find_demo_batch", "load_catalog", "planned_capacity"]

@@ -1,26 +1,26 @@
 """The demo catalog: three categories, seven courses and their batches in the coming months.
 
-Rows are matched on their natural keys (Category.slug, Course.slug and a batch's course, track
-and start date) and updated in place; nothing else is touched or deleted. Batch dates are
-counted from today, so a run in a later month adds that month's batches beside the old ones.
+The loader fills in what is missing and never undoes what staff changed (courses.demo.fill):
+categories, courses and batches are found by their natural keys (Category.slug, Course.slug,
+and a batch's course, track and start date); one that exists is left exactly as staff left it
+(a cancelled batch stays cancelled, a changed capacity, minimum, title or price stays), one
+that is missing is created, and nothing is deleted. Batch dates are counted from today, so a
+run in a later month adds that month's batches beside the old ones.
 
 The content shown on the course pages (curricula, interview questions, FAQs, articles) comes
-from courses.demo.content and is loaded in the same transaction.
+from courses.demo.content and is loaded by the same rule, in the same transaction.
 """
 
 import datetime as dt
-from collections import Counter
 from decimal import Decimal
 from typing import NamedTuple, TextIO
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import CommandError
-from django.db import models, transaction
-from django.utils.text import capfirst
+from django.db import transaction
 
 from courses.models import Batch, Category, Course
 
 from .content import CONTENT_MODELS, load_content
+from .fill import Fill, find
 
 WEEKDAY = Batch.Track.WEEKDAY
 WEEKEND = Batch.Track.WEEKEND
@@ -346,74 +346,74 @@ def batch_start(today: dt.date, *, months_ahead: int, track: str, week: int = 1)
     return first_weekday(month, FIRST_DAY[track]) + dt.timedelta(weeks=week - 1)
 
 
-def load_catalog(*, today: dt.date, stdout: TextIO | None = None) -> Counter:
-    """Create or update the demo catalog, with batches counted from `today`; report the counts
-    of each model to `stdout`. Returns the counts, keyed by (model, created)."""
-    counts: Counter = Counter()
+def batch_key(course: Course, track: str, start: dt.date) -> dict:
+    """A demo batch's natural key: its course, track and start date."""
+    return {"course": course, "track": track, "start_date": start}
 
-    def upsert(model: type[models.Model], lookup: dict, values: dict) -> models.Model:
-        """update_or_create() on a natural key, but with full_clean() before save()."""
-        try:
-            obj = model.objects.get(**lookup)
-        except model.DoesNotExist:
-            obj = model(**lookup)
-        created = obj._state.adding
-        for name, value in values.items():
-            setattr(obj, name, value)
-        try:
-            obj.full_clean()
-        except ValidationError as error:
-            raise CommandError(f"Invalid {model.__name__} {lookup}: {error}") from error
-        obj.save()
-        counts[model, created] += 1
-        return obj
 
-    def upsert_batch(
+def planned_capacity(course_slug: str, track: str) -> int | None:
+    """The seats the demo plans for a course's batches on a track (None: unlimited)."""
+    return COURSES[course_slug]["slots"][track].capacity
+
+
+def find_demo_batch(*, today: dt.date, course_slug: str, track: str) -> Batch | None:
+    """The course's demo batch on `track` in the month after today's, if it exists."""
+    course = find(Course, {"slug": course_slug})
+    if course is None:
+        return None
+    return find(Batch, batch_key(course, track, batch_start(today, months_ahead=1, track=track)))
+
+
+def load_catalog(*, today: dt.date, stdout: TextIO | None = None) -> Fill:
+    """Create the demo catalog's missing rows, with batches counted from `today`, and report
+    per model to `stdout` what was created and what was kept. Returns the run, which knows
+    the rows it created."""
+    fill = Fill(stdout)
+
+    def ensure_batch(
         course: Course,
         track: str,
         start: dt.date,
-        slot: Slot,
         *,
         status: str = Batch.Status.SCHEDULED,
         is_published: bool = True,
-    ) -> models.Model:
-        values = slot._asdict() | {
+    ) -> Batch | None:
+        values = COURSES[course.slug]["slots"][track]._asdict() | {
             "end_date": start + LENGTH[track],
             "status": status,
             "is_published": is_published,
         }
-        return upsert(Batch, {"course": course, "track": track, "start_date": start}, values)
+        return fill.ensure(Batch, batch_key(course, track, start), values)
 
     with transaction.atomic():
         categories = {
-            slug: upsert(Category, {"slug": slug}, values) for slug, values in CATEGORIES.items()
+            slug: fill.ensure(Category, {"slug": slug}, values)
+            for slug, values in CATEGORIES.items()
         }
         courses = {}
         for slug, entry in COURSES.items():
             values = {name: value for name, value in entry.items() if name != "slots"}
             values["category"] = categories[entry["category"]]
-            courses[slug] = upsert(Course, {"slug": slug}, values)
+            course = fill.ensure(Course, {"slug": slug}, values)
+            if course is None:  # left out: so are its batches and content
+                continue
+            courses[slug] = course
             for months_ahead in MONTHS_AHEAD:
-                for track, slot in entry["slots"].items():
-                    start = batch_start(today, months_ahead=months_ahead, track=track)
-                    upsert_batch(courses[slug], track, start, slot)
+                for track in entry["slots"]:
+                    ensure_batch(
+                        course, track, batch_start(today, months_ahead=months_ahead, track=track)
+                    )
         for extra in EXTRA_BATCHES:
+            course = courses.get(extra["course"])
+            if course is None:
+                continue
             track = extra["track"]
             start = batch_start(
                 today, months_ahead=extra["months_ahead"], track=track, week=extra["week"]
             )
-            upsert_batch(
-                courses[extra["course"]],
-                track,
-                start,
-                COURSES[extra["course"]]["slots"][track],
-                status=extra["status"],
-                is_published=extra["is_published"],
+            ensure_batch(
+                course, track, start, status=extra["status"], is_published=extra["is_published"]
             )
-        load_content(courses=courses, upsert=upsert)
-    if stdout is not None:
-        for model in (Category, Course, Batch, *CONTENT_MODELS):
-            name = capfirst(model._meta.verbose_name_plural)
-            created, updated = counts[model, True], counts[model, False]
-            stdout.write(f"{name}: {created} created, {updated} updated.\n")
-    return counts
+        load_content(courses=courses, fill=fill)
+    fill.report(Category, Course, Batch, *CONTENT_MODELS)
+    return fill

@@ -7,7 +7,10 @@ from courses.demo import load_catalog
 
 
 class Command(BaseCommand):
-    help = "Create or update the demo catalog: categories, courses and their next batches."
+    help = (
+        "Fill in the demo catalog (categories, courses, their content and next batches): "
+        "create what is missing, leave what exists as it is."
+    )
 
     def handle(self, *args, **options):
         load_catalog(today=timezone.localdate(), stdout=self.stdout)
