@@ -78,6 +78,7 @@ TRAINING_MODES = {
     ONE_ON_ONE: "Private sessions with a trainer on the days and at the times you choose, "
     "at the pace that suits you.",
 }
+ALL_MODES = tuple(TRAINING_MODES)
 
 RECORDINGS = "Recorded sessions"
 MATERIALS = "Session-wise materials"
@@ -178,7 +179,7 @@ COURSE_CONTENT = {
                 "on a held-out test set and export of the trained model for inference.",
             ),
         ],
-        modes=(LIVE, PROJECT, FAST_TRACK, ONE_ON_ONE),
+        modes=ALL_MODES,
         inclusions=ALL_INCLUSIONS,
         questions=[
             Question(

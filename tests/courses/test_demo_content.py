@@ -201,6 +201,25 @@ def test_deep_learning_page_shows_questions_faqs_modes_inclusions_and_related_co
     assert 'href="/courses/python-for-data-analysis/"' in page
 
 
+@pytest.mark.django_db
+def test_deep_learning_offers_every_training_mode_including_self_paced(client):
+    load_demo()
+    modes = [
+        "Instructor-led live online",
+        "Project-based, customised",
+        "Fast track",
+        "Self-paced",
+        "One-on-one",
+    ]
+
+    page = text(client.get("/courses/deep-learning/"))
+
+    course = Course.objects.get(slug="deep-learning")
+    assert list(course.training_modes.values_list("name", flat=True)) == modes
+    for mode in modes:
+        assert f"<dt>{mode}</dt>" in page, mode
+
+
 @pytest.mark.parametrize(
     ("word", "slug"),
     [
