@@ -2,13 +2,13 @@
 loaded by, which fills in what is missing and never undoes what staff changed (see fill.py)."""
 
 from .catalog import batch_start, find_demo_batch, load_catalog, planned_capacity
-from .fill import Fill, deleted_by_staff
+from .fill import Fill, removed_by_staff
 
 __all__ = [
     "Fill",
     "batch_start",
-    "deleted_by_staff",
     "find_demo_batch",
     "load_catalog",
     "planned_capacity",
+    "removed_by_staff",
 ]

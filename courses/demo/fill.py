@@ -5,9 +5,9 @@ course and a question, a batch's course, track and start date). If a row with th
 it is left exactly as it is, whatever staff changed in it; if staff made two, the oldest counts.
 A row that is missing is created, full_clean()ed first, except:
 
-- a course or batch whose change history records that it was deleted: staff removed it, and
-  the demo does not bring it back (categories and page content keep no history, so those come
-  back);
+- a course or batch whose change history shows a row with that key: staff deleted it, or
+  gave it another key (a course another slug, a batch another start date), and the demo does
+  not bring it back (categories and page content keep no history, so those come back);
 - a row that is invalid beside what staff made meanwhile, such as a category staff gave the
   demo's name under another slug: it is reported and left out, and so is what hangs on it.
 """
@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
 
-CREATED, KEPT, DELETED = "created", "kept", "deleted"
+CREATED, KEPT, REMOVED = "created", "kept", "removed"
 
 
 def find[M: models.Model](model: type[M], lookup: dict) -> M | None:
@@ -27,10 +27,13 @@ def find[M: models.Model](model: type[M], lookup: dict) -> M | None:
     return model.objects.filter(**lookup).order_by("pk").first()
 
 
-def deleted_by_staff(model: type[models.Model], lookup: dict) -> bool:
-    """Whether the model's change history (django-simple-history) records such a row deleted."""
+def removed_by_staff(model: type[models.Model], lookup: dict) -> bool:
+    """Whether the model's change history (django-simple-history) shows a row with this key.
+
+    Asked about a key no row has now: such a row was deleted, or its key was changed.
+    """
     history = getattr(model, "history", None)
-    return history is not None and history.filter(**lookup, history_type="-").exists()
+    return history is not None and history.filter(**lookup).exists()
 
 
 class Fill:
@@ -43,13 +46,13 @@ class Fill:
 
     def ensure[M: models.Model](self, model: type[M], lookup: dict, values: dict) -> M | None:
         """The row with this natural key as it is, else a new one with `values`; None when it
-        is left out (deleted by staff, or invalid)."""
+        is left out (removed by staff, or invalid)."""
         existing = find(model, lookup)
         if existing is not None:
             self.counts[model, KEPT] += 1
             return existing
-        if deleted_by_staff(model, lookup):
-            self.counts[model, DELETED] += 1
+        if removed_by_staff(model, lookup):
+            self.counts[model, REMOVED] += 1
             return None
         row = model(**lookup, **values)
         try:
@@ -76,8 +79,8 @@ class Fill:
                 f"{self.counts[model, CREATED]} created, "
                 f"{self.counts[model, KEPT]} kept as they were"
             )
-            if self.counts[model, DELETED]:
-                line += f", {self.counts[model, DELETED]} deleted by staff not created again"
+            if self.counts[model, REMOVED]:
+                line += f", {self.counts[model, REMOVED]} deleted or moved by staff left out"
             self.say(f"{line}.")
 
     def say(self, line: str) -> None:

@@ -135,7 +135,36 @@ def test_a_batch_staff_deleted_is_not_created_again(admin_client):
     assert deleted.status_code == 302
     assert not Batch.objects.filter(**key).exists()
     kept = Batch.objects.count()
-    assert f"Batches: 0 created, {kept} kept as they were, 1 deleted by staff" in output
+    assert f"Batches: 0 created, {kept} kept as they were, 1 deleted or moved by staff" in output
+
+
+@pytest.mark.django_db
+def test_a_batch_staff_moved_to_another_date_is_not_created_again_on_the_old_one():
+    load_demo()
+    batch = Batch.objects.filter(course__slug="system-design", track=Batch.Track.WEEKDAY).last()
+    planned = batch.start_date
+    batch.start_date += dt.timedelta(weeks=1)
+    batch.end_date += dt.timedelta(weeks=1)
+    batch.full_clean()
+    batch.save()
+
+    load_demo()
+
+    assert not Batch.objects.filter(course=batch.course, start_date=planned).exists()
+    assert Batch.objects.filter(course__slug="system-design").count() == 6
+
+
+@pytest.mark.django_db
+def test_a_course_staff_gave_another_slug_is_not_created_again_under_the_old_one():
+    load_demo()
+    course = Course.objects.get(slug="system-design")
+    course.slug = "system-design-for-backends"
+    course.full_clean()
+    course.save()
+
+    load_demo()
+
+    assert Course.objects.filter(title=course.title).get().slug == "system-design-for-backends"
 
 
 @pytest.mark.django_db

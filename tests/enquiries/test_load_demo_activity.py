@@ -191,7 +191,7 @@ def test_a_demo_batch_staff_deleted_is_reported_and_skipped(admin_client):
         batch(UNDER_MINIMUM)
     assert (
         "Demo batch under its minimum: skipped, next month's python-for-data-analysis weekend "
-        "batch is missing (deleted by staff)."
+        "batch is missing (deleted or moved by staff)."
     ) in output
     assert Enrollment.objects.confirmed().filter(batch=batch(GUARANTEED)).count() == 6
 

@@ -6,8 +6,8 @@ in what is missing and never undoes what staff changed, whatever was done in the
 - a demo learner who has or had a seat or a waiting-list place in a demo batch, in any state
   (confirmed, cancelled, transferred, waiting, offered, accepted, expired, left), is not added
   to it again;
-- a demo batch that is cancelled or has started is left alone, and one staff deleted is not
-  created again; either is reported with a line, and the run goes on;
+- a demo batch that is cancelled or has started is left alone, and one staff deleted or moved
+  to another date is not created again; each is reported with a line, and the run goes on;
 - a batch's minimum is set only when this run created the batch;
 - Hannah's one-on-one request and plan are made once; a plan staff deleted stays deleted.
 
@@ -29,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from courses.demo import Fill, deleted_by_staff, find_demo_batch, load_catalog, planned_capacity
+from courses.demo import Fill, find_demo_batch, load_catalog, planned_capacity, removed_by_staff
 from courses.models import Batch, Course
 from enquiries import one_on_one, seats, services
 from enquiries.models import Enquiry, Enrollment, TrainingPlan, WaitlistEntry
@@ -103,7 +103,7 @@ def load_activity(*, today: dt.date, catalog: Fill, stdout: TextIO) -> None:
         if batch is None:
             stdout.write(
                 f"Demo batch {state}: skipped, next month's {slug} {track} batch is missing "
-                "(deleted by staff).\n"
+                "(deleted or moved by staff).\n"
             )
             continue
         if batch.status == Batch.Status.CANCELLED:
@@ -175,7 +175,7 @@ def load_one_on_one(*, today: dt.date, stdout: TextIO) -> None:
     request = enquiry.one_on_one_request
     plan = TrainingPlan.objects.filter(request=request).first()
     if plan is None:
-        if deleted_by_staff(TrainingPlan, {"request": request}):
+        if removed_by_staff(TrainingPlan, {"request": request}):
             stdout.write("Demo one-on-one plan: skipped, staff deleted Hannah's plan.\n")
             return
         try:
