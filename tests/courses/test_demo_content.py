@@ -1,9 +1,11 @@
 """The demo content of the course pages, loaded by `manage.py load_demo`."""
 
+import datetime as dt
 import re
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from courses.models import (
@@ -32,6 +34,14 @@ MANY_TO_MANY = (
     Course.related_courses.through,
     Article.courses.through,
 )
+NOW = dt.datetime(2026, 11, 10, 9, 30, tzinfo=dt.UTC)  # a Tuesday
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Batch dates are counted from today: a fixed clock loads the same batches every run."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 def load_demo() -> str:
@@ -125,23 +135,45 @@ def test_running_twice_creates_no_content_the_second_time():
 
     assert snapshot() == first
     count = len(first[InterviewQuestion])
-    assert f"Interview questions: 0 created, {count} updated." in second_output
+    assert f"Interview questions: 0 created, {count} kept as they were." in second_output
 
 
 @pytest.mark.django_db
-def test_rerun_restores_demo_answers_and_keeps_content_staff_added():
+def test_rerun_keeps_answers_staff_edited_and_content_staff_added():
     load_demo()
     question = InterviewQuestion.objects.filter(course__slug="deep-learning").first()
     question.answer = "Edited by staff."
     question.save()
+    mode = TrainingMode.objects.get(name="Fast track")
+    mode.description = "Three weeks, every day."
+    mode.save()
     course = Course.objects.get(slug="deep-learning")
     staff_faq = FAQ.objects.create(course=course, question="Is there parking?", answer="No.")
 
     load_demo()
 
     question.refresh_from_db()
-    assert question.answer != "Edited by staff."
+    assert question.answer == "Edited by staff."
+    assert TrainingMode.objects.get(name="Fast track").description == "Three weeks, every day."
     assert FAQ.objects.filter(pk=staff_faq.pk).exists()
+
+
+@pytest.mark.django_db
+def test_rerun_keeps_the_modes_outcomes_and_links_staff_chose_for_a_course():
+    load_demo()
+    course = Course.objects.get(slug="deep-learning")
+    course.training_modes.remove(TrainingMode.objects.get(name="Fast track"))
+    course.related_courses.clear()
+    Course.objects.filter(pk=course.pk).update(outcomes="- Train a network")
+    article = Article.objects.get(slug="preparing-for-a-deep-learning-interview")
+    article.courses.clear()
+
+    load_demo()
+
+    assert "Fast track" not in course.training_modes.values_list("name", flat=True)
+    assert not course.related_courses.exists()
+    assert Course.objects.get(pk=course.pk).outcomes == "- Train a network"
+    assert not article.courses.exists()
 
 
 @pytest.mark.django_db
@@ -167,6 +199,25 @@ def test_deep_learning_page_shows_questions_faqs_modes_inclusions_and_related_co
     assert "<dt>Completion certificate</dt>" in page
     assert 'href="/articles/preparing-for-a-deep-learning-interview/"' in page
     assert 'href="/courses/python-for-data-analysis/"' in page
+
+
+@pytest.mark.django_db
+def test_deep_learning_offers_every_training_mode_including_self_paced(client):
+    load_demo()
+    modes = [
+        "Instructor-led live online",
+        "Project-based, customised",
+        "Fast track",
+        "Self-paced",
+        "One-on-one",
+    ]
+
+    page = text(client.get("/courses/deep-learning/"))
+
+    course = Course.objects.get(slug="deep-learning")
+    assert list(course.training_modes.values_list("name", flat=True)) == modes
+    for mode in modes:
+        assert f"<dt>{mode}</dt>" in page, mode
 
 
 @pytest.mark.parametrize(

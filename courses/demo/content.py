@@ -1,20 +1,22 @@
 """Demo content for the course pages: training modes, inclusions, curricula, interview
 questions, FAQs and articles.
 
-`load_demo_catalog` calls `load_content()` after it has loaded the courses. Rows are matched on
-natural keys (names, a course and a title or question, an article's slug) and updated in place,
-so running it again changes nothing; rows staff added themselves are left alone.
+`load_catalog()` (courses.demo.catalog) calls `load_content()` after it has loaded the courses,
+and the same rule holds (courses.demo.fill): the demo fills in what is missing and never undoes
+what staff changed. Rows are found by natural keys (a name, a course and a title or question,
+an article's slug); a missing one is created, an existing one is left as staff left it, and rows
+staff added themselves are never touched. A course's learning outcomes, training modes,
+inclusions and related courses, and an article's courses, are fields of that course or article:
+they are filled in when the demo creates it, and left alone afterwards.
 
 Markdown in these texts is rendered by `courses.markdown`, which allows headings from `###`
 down only: the page itself owns the first two levels.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import count
-from typing import Any, NamedTuple
-
-from django.db import models
+from typing import NamedTuple
 
 from courses.models import (
     FAQ,
@@ -26,6 +28,8 @@ from courses.models import (
     QuestionLevel,
     TrainingMode,
 )
+
+from .fill import Fill
 
 # The models this module fills, in the order the command reports them.
 CONTENT_MODELS = (
@@ -74,6 +78,7 @@ TRAINING_MODES = {
     ONE_ON_ONE: "Private sessions with a trainer on the days and at the times you choose, "
     "at the pace that suits you.",
 }
+ALL_MODES = tuple(TRAINING_MODES)
 
 RECORDINGS = "Recorded sessions"
 MATERIALS = "Session-wise materials"
@@ -174,7 +179,7 @@ COURSE_CONTENT = {
                 "on a held-out test set and export of the trained model for inference.",
             ),
         ],
-        modes=(LIVE, PROJECT, FAST_TRACK, ONE_ON_ONE),
+        modes=ALL_MODES,
         inclusions=ALL_INCLUSIONS,
         questions=[
             Question(
@@ -1251,68 +1256,72 @@ ARTICLES = [
     },
 ]
 
-Upsert = Callable[[type[models.Model], dict[str, Any], dict[str, Any]], models.Model]
-
 
 def in_order[T](items: Iterable[T]) -> Iterator[tuple[int, T]]:
     """Pair each item with its order number: 10, 20, 30 …"""
     return zip(count(ORDER_STEP, ORDER_STEP), items, strict=False)
 
 
-def load_content(*, courses: Mapping[str, Course], upsert: Upsert) -> None:
-    """Create or update the demo content of `courses` (keyed by slug) through `upsert`,
-    which matches a row on its lookup, sets the values, full_clean()s and saves it."""
+def present[T](rows: Iterable[T | None]) -> list[T]:
+    """The rows that exist: a row the run left out (courses.demo.fill) is None."""
+    return [row for row in rows if row is not None]
+
+
+def load_content(*, courses: Mapping[str, Course], fill: Fill) -> None:
+    """Create the missing demo content of `courses` (keyed by slug) through `fill`, which keeps
+    every existing row as it is."""
     modes = {
-        name: upsert(TrainingMode, {"name": name}, {"description": text, "order": order})
+        name: fill.ensure(TrainingMode, {"name": name}, {"description": text, "order": order})
         for order, (name, text) in in_order(TRAINING_MODES.items())
     }
     inclusions = {
-        name: upsert(Inclusion, {"name": name}, {"description": text, "order": order})
+        name: fill.ensure(Inclusion, {"name": name}, {"description": text, "order": order})
         for order, (name, text) in in_order(INCLUSIONS.items())
     }
     levels = {
-        name: upsert(QuestionLevel, {"name": name}, {"order": order})
+        name: fill.ensure(QuestionLevel, {"name": name}, {"order": order})
         for order, name in in_order(QUESTION_LEVELS)
     }
 
     for slug, content in COURSE_CONTENT.items():
-        course = courses[slug]
-        if course.outcomes != content.outcomes:
+        course = courses.get(slug)
+        if course is None:  # left out of the catalog
+            continue
+        if fill.is_new(course):
             course.outcomes = content.outcomes
             course.full_clean()
             course.save()
-        course.training_modes.set([modes[name] for name in content.modes])
-        course.inclusions.set([inclusions[name] for name in content.inclusions])
+            course.training_modes.set(present(modes[name] for name in content.modes))
+            course.inclusions.set(present(inclusions[name] for name in content.inclusions))
         for order, (title, summary) in in_order(content.modules):
-            upsert(
+            fill.ensure(
                 CurriculumModule,
                 {"course": course, "title": title},
                 {"summary": summary, "order": order},
             )
         for order, item in in_order(content.questions):
-            upsert(
+            fill.ensure(
                 InterviewQuestion,
                 {"course": course, "question": item.question},
                 {"level": levels[item.level], "answer": item.answer, "order": order},
             )
         for order, (question, answer) in in_order(content.faqs):
-            upsert(
+            fill.ensure(
                 FAQ, {"course": course, "question": question}, {"answer": answer, "order": order}
             )
 
-    # Set each course's full list: set() on one side of a symmetrical relation also removes
-    # the reverse link of anything left out.
-    related: dict[str, set[str]] = {slug: set() for slug in COURSE_CONTENT}
+    # A new course is linked to its related courses; add() on a symmetrical relation links the
+    # other course back, which only adds the new course to its list.
     for first, second in RELATED_COURSES:
-        related[first].add(second)
-        related[second].add(first)
-    for slug, others in related.items():
-        courses[slug].related_courses.set([courses[other] for other in sorted(others)])
+        pair = [courses.get(first), courses.get(second)]
+        if None not in pair and any(fill.is_new(course) for course in pair):
+            pair[0].related_courses.add(pair[1])
 
     for order, (question, answer) in in_order(GENERAL_FAQS):
-        upsert(FAQ, {"course": None, "question": question}, {"answer": answer, "order": order})
+        fill.ensure(FAQ, {"course": None, "question": question}, {"answer": answer, "order": order})
 
     for entry in ARTICLES:
         values = {name: value for name, value in entry.items() if name not in {"slug", "courses"}}
-        article = upsert(Article, {"slug": entry["slug"]}, values | {"is_published": True})
-        article.courses.set([courses[slug] for slug in entry["courses"]])
+        article = fill.ensure(Article, {"slug": entry["slug"]}, values | {"is_published": True})
+        if article is not None and fill.is_new(article):
+            article.courses.set(present(courses.get(slug) for slug in entry["courses"]))

@@ -1,0 +1,14 @@
+"""Demo data and its loader: the catalog, the course pages' content, and the rule they are
+loaded by, which fills in what is missing and never undoes what staff changed (see fill.py)."""
+
+from .catalog import batch_start, find_demo_batch, load_catalog, planned_capacity
+from .fill import Fill, removed_by_staff
+
+__all__ = [
+    "Fill",
+    "batch_start",
+    "find_demo_batch",
+    "load_catalog",
+    "planned_capacity",
+    "removed_by_staff",
+]
