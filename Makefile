@@ -5,9 +5,10 @@ PYENV_PYTHON := $(shell command -v pyenv >/dev/null 2>&1 && echo "$$(pyenv root)
 PYTHON ?= $(if $(wildcard $(PYENV_PYTHON)),$(PYENV_PYTHON),python3.13)
 VENV := .venv
 BIN := $(VENV)/bin
-DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and calendar files name the address the site is served on.
+DEV_ENV = DJANGO_DEBUG=1 BATCHWISE_SITE_URL=http://$(HOST):$(PORT)
 
 .PHONY: help install run worker demo test test-days lint check format check-python clean
 
