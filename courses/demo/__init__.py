@@ -2,10 +2,11 @@
 loaded by, which fills in what is missing and never undoes what staff changed (see fill.py)."""
 
 from .catalog import batch_start, find_demo_batch, load_catalog, planned_capacity
-from .fill import Fill, removed_by_staff
+from .fill import Fill, Output, removed_by_staff
 
 __all__ = [
     "Fill",
+    "Output",
     "batch_start",
     "find_demo_batch",
     "load_catalog",

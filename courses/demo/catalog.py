@@ -13,14 +13,14 @@ from courses.demo.content and is loaded by the same rule, in the same transactio
 
 import datetime as dt
 from decimal import Decimal
-from typing import NamedTuple, TextIO
+from typing import NamedTuple, TypedDict
 
 from django.db import transaction
 
 from courses.models import Batch, Category, Course
 
 from .content import CONTENT_MODELS, load_content
-from .fill import Fill, find
+from .fill import Fill, Output, find
 
 WEEKDAY = Batch.Track.WEEKDAY
 WEEKEND = Batch.Track.WEEKEND
@@ -38,6 +38,33 @@ class Slot(NamedTuple):
     capacity: int | None
     delivery: str = Batch.Delivery.ONLINE
     location: str = ""
+
+
+class CourseSpec(TypedDict):
+    """A demo course: the Course fields it is created with (its category by slug), and how
+    its batches run on each track."""
+
+    category: str
+    title: str
+    summary: str
+    description: str
+    level: Course.Level
+    duration_hours: int
+    price: Decimal | None
+    currency: str
+    is_published: bool
+    slots: dict[Batch.Track, Slot]
+
+
+class ExtraBatchSpec(TypedDict):
+    """A batch beyond a course's regular ones (its course by slug)."""
+
+    course: str
+    track: Batch.Track
+    months_ahead: int
+    week: int
+    status: Batch.Status
+    is_published: bool
 
 
 def paragraphs(*texts: str) -> str:
@@ -62,7 +89,7 @@ CATEGORIES = {
     },
 }
 
-COURSES = {
+COURSES: dict[str, CourseSpec] = {
     "deep-learning": {
         "category": "data-science-ai",
         "title": "Deep Learning",
@@ -298,7 +325,7 @@ MONTHS_AHEAD = (1, 2, 3)
 
 # Batches beyond the regular ones. They start a week after the regular batch of their month
 # ("week": 2), so their natural key never collides with it.
-EXTRA_BATCHES = [
+EXTRA_BATCHES: list[ExtraBatchSpec] = [
     # Called off for low sign-ups.
     {
         "course": "deep-learning",
@@ -339,24 +366,24 @@ def first_weekday(month: dt.date, weekday: int) -> dt.date:
     return first + dt.timedelta(days=(weekday - first.weekday()) % 7)
 
 
-def batch_start(today: dt.date, *, months_ahead: int, track: str, week: int = 1) -> dt.date:
+def batch_start(today: dt.date, *, months_ahead: int, track: Batch.Track, week: int = 1) -> dt.date:
     """The first Monday (weekday track) or Saturday (weekend track) of a coming month,
     or the same weekday `week - 1` weeks later."""
     month = add_months(today, months_ahead)
     return first_weekday(month, FIRST_DAY[track]) + dt.timedelta(weeks=week - 1)
 
 
-def batch_key(course: Course, track: str, start: dt.date) -> dict:
+def batch_key(course: Course, track: Batch.Track, start: dt.date) -> dict:
     """A demo batch's natural key: its course, track and start date."""
     return {"course": course, "track": track, "start_date": start}
 
 
-def planned_capacity(course_slug: str, track: str) -> int | None:
+def planned_capacity(course_slug: str, track: Batch.Track) -> int | None:
     """The seats the demo plans for a course's batches on a track (None: unlimited)."""
     return COURSES[course_slug]["slots"][track].capacity
 
 
-def find_demo_batch(*, today: dt.date, course_slug: str, track: str) -> Batch | None:
+def find_demo_batch(*, today: dt.date, course_slug: str, track: Batch.Track) -> Batch | None:
     """The course's demo batch on `track` in the month after today's, if it exists."""
     course = find(Course, {"slug": course_slug})
     if course is None:
@@ -364,7 +391,7 @@ def find_demo_batch(*, today: dt.date, course_slug: str, track: str) -> Batch | 
     return find(Batch, batch_key(course, track, batch_start(today, months_ahead=1, track=track)))
 
 
-def load_catalog(*, today: dt.date, stdout: TextIO | None = None) -> Fill:
+def load_catalog(*, today: dt.date, stdout: Output | None = None) -> Fill:
     """Create the demo catalog's missing rows, with batches counted from `today`, and report
     per model to `stdout` what was created and what was kept. Returns the run, which knows
     the rows it created."""
@@ -372,7 +399,7 @@ def load_catalog(*, today: dt.date, stdout: TextIO | None = None) -> Fill:
 
     def ensure_batch(
         course: Course,
-        track: str,
+        track: Batch.Track,
         start: dt.date,
         *,
         status: str = Batch.Status.SCHEDULED,
@@ -390,7 +417,7 @@ def load_catalog(*, today: dt.date, stdout: TextIO | None = None) -> Fill:
             slug: fill.ensure(Category, {"slug": slug}, values)
             for slug, values in CATEGORIES.items()
         }
-        courses = {}
+        courses: dict[str, Course] = {}
         for slug, entry in COURSES.items():
             values = {name: value for name, value in entry.items() if name != "slots"}
             values["category"] = categories[entry["category"]]

@@ -16,7 +16,7 @@ down only: the page itself owns the first two levels.
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import count
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
 from courses.models import (
     FAQ,
@@ -119,6 +119,17 @@ class CourseContent(NamedTuple):
     inclusions: tuple[str, ...]
     questions: list[Question]
     faqs: list[tuple[str, str]]  # (question, answer)
+
+
+class ArticleSpec(TypedDict):
+    """A demo article: the Article fields it is created with, and its courses by slug."""
+
+    slug: str
+    title: str
+    summary: str
+    published_on: dt.date
+    courses: list[str]
+    body: str
 
 
 # Content of each published course, by slug. The draft Generative AI Engineering course has
@@ -1102,7 +1113,7 @@ GENERAL_FAQS = [
     ),
 ]
 
-ARTICLES = [
+ARTICLES: list[ArticleSpec] = [
     {
         "slug": "weekday-or-weekend-batch",
         "title": "Weekday or weekend batch: how to choose",
@@ -1313,9 +1324,11 @@ def load_content(*, courses: Mapping[str, Course], fill: Fill) -> None:
     # A new course is linked to its related courses; add() on a symmetrical relation links the
     # other course back, which only adds the new course to its list.
     for first, second in RELATED_COURSES:
-        pair = [courses.get(first), courses.get(second)]
-        if None not in pair and any(fill.is_new(course) for course in pair):
-            pair[0].related_courses.add(pair[1])
+        course, other = courses.get(first), courses.get(second)
+        if course is None or other is None:  # left out of the catalog
+            continue
+        if fill.is_new(course) or fill.is_new(other):
+            course.related_courses.add(other)
 
     for order, (question, answer) in in_order(GENERAL_FAQS):
         fill.ensure(FAQ, {"course": None, "question": question}, {"answer": answer, "order": order})

@@ -16,15 +16,19 @@ from collections import Counter
 from typing import TextIO
 
 from django.core.exceptions import ValidationError
+from django.core.management.base import OutputWrapper
 from django.db import models
 from django.utils.text import capfirst
 
 CREATED, KEPT, REMOVED = "created", "kept", "removed"
 
+# Where a run reports: a command's stdout (an OutputWrapper, which is no TextIO) or a stream.
+type Output = OutputWrapper | TextIO
+
 
 def find[M: models.Model](model: type[M], lookup: dict) -> M | None:
     """The row with this natural key; the oldest, if staff made twins."""
-    return model.objects.filter(**lookup).order_by("pk").first()
+    return model._default_manager.filter(**lookup).order_by("pk").first()
 
 
 def removed_by_staff(model: type[models.Model], lookup: dict) -> bool:
@@ -39,7 +43,7 @@ def removed_by_staff(model: type[models.Model], lookup: dict) -> bool:
 class Fill:
     """One run of the demo loader: the rows it created, and counts to report."""
 
-    def __init__(self, stdout: TextIO | None = None) -> None:
+    def __init__(self, stdout: Output | None = None) -> None:
         self.stdout = stdout
         self.counts: Counter = Counter()
         self._created: set[tuple[type[models.Model], int]] = set()

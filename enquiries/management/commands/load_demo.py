@@ -20,7 +20,7 @@ user has its username: a password changed since is never reset.
 
 import datetime as dt
 import uuid
-from typing import TextIO
+from typing import Literal, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,7 +29,14 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from courses.demo import Fill, find_demo_batch, load_catalog, planned_capacity, removed_by_staff
+from courses.demo import (
+    Fill,
+    Output,
+    find_demo_batch,
+    load_catalog,
+    planned_capacity,
+    removed_by_staff,
+)
 from courses.models import Batch, Course
 from enquiries import services
 from enquiries.models import Enquiry, Enrollment, TrainingPlan, WaitlistEntry
@@ -50,13 +57,25 @@ LEARNERS = [
     ("Rahul Verma", "+919876501234"),
 ]
 
-# (course, track, seats to fill, minimum participants, people waiting): each shows one state,
-# in the course's batch on that track next month. "all" is the seats the catalog plans for it,
-# not the batch's capacity now: staff may have changed that, and the demo adds nobody for it.
+
+class SeatState(NamedTuple):
+    """A seat state the demo shows, in the course's batch on that track next month."""
+
+    course: str  # slug
+    track: Batch.Track
+    # Seats to fill. "all" is the seats the catalog plans for the batch, not its capacity now:
+    # staff may have changed that, and the demo adds nobody for it.
+    seats: int | Literal["all"]
+    minimum: int | None  # minimum participants
+    waiting: int  # people on the waiting list
+
+
 SEAT_STATES = {
-    "full with a waiting list": ("kubernetes-in-production", Batch.Track.WEEKEND, "all", None, 2),
-    "guaranteed to run": ("deep-learning", Batch.Track.WEEKDAY, 6, 5, 0),
-    "under its minimum": ("python-for-data-analysis", Batch.Track.WEEKEND, 2, 6, 0),
+    "full with a waiting list": SeatState(
+        "kubernetes-in-production", Batch.Track.WEEKEND, "all", None, 2
+    ),
+    "guaranteed to run": SeatState("deep-learning", Batch.Track.WEEKDAY, 6, 5, 0),
+    "under its minimum": SeatState("python-for-data-analysis", Batch.Track.WEEKEND, 2, 6, 0),
 }
 
 ONE_ON_ONE_EMAIL = "hannah@example.com"
@@ -96,7 +115,7 @@ class Command(BaseCommand):
             self.stdout.write("No demo logins: they are made only with DJANGO_DEBUG=1.")
 
 
-def load_activity(*, today: dt.date, catalog: Fill, stdout: TextIO) -> None:
+def load_activity(*, today: dt.date, catalog: Fill, stdout: Output) -> None:
     """Seat the demo learners in next month's demo batches (counted from `today`), and put the
     rest on the waiting list, except where the rules in this module's docstring say not to."""
     for state, (slug, track, fill, minimum, waiting) in SEAT_STATES.items():
@@ -113,11 +132,14 @@ def load_activity(*, today: dt.date, catalog: Fill, stdout: TextIO) -> None:
         if batch.start_date <= timezone.localdate():
             stdout.write(f"Demo batch {state}: skipped, {batch} has started.\n")
             continue
+        count = planned_capacity(slug, track) if fill == "all" else fill
+        if count is None:  # "all" seats of a batch the catalog plans without a limit
+            stdout.write(f"Demo batch {state}: skipped, {batch} has no seat limit to fill.\n")
+            continue
         if minimum is not None and catalog.is_new(batch):
             batch.min_participants = minimum
             batch.full_clean()
             batch.save()
-        count = planned_capacity(slug, track) if fill == "all" else fill
         people = [
             seats.Learner(name=name, email=demo_email(name), phone=phone)
             for name, phone in LEARNERS[: count + waiting]
@@ -168,7 +190,7 @@ def _join_demo_waiting_list(batch: Batch, learner: seats.Learner) -> WaitlistEnt
     return seats.confirm_place(token=entry.token) or entry
 
 
-def load_one_on_one(*, today: dt.date, stdout: TextIO) -> None:
+def load_one_on_one(*, today: dt.date, stdout: Output) -> None:
     """A learner in New York who asked for evening sessions, with the plan staff made."""
     enquiry = (
         Enquiry.objects.filter(email=ONE_ON_ONE_EMAIL, kind=Enquiry.Kind.ONE_ON_ONE)
