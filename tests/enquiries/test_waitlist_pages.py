@@ -3,6 +3,7 @@ the learner's private place page, accepting an offer and leaving the list."""
 
 import datetime as dt
 import re
+import uuid
 from html.parser import HTMLParser
 
 import pytest
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from courses.models import Batch, Course
 from enquiries import services
-from enquiries.models import Enrollment, WaitlistEntry
+from enquiries.models import Enquiry, Enrollment, OutgoingEmail, WaitlistEntry
 from enquiries.services import seats
 from tests.factories import make_batch, make_course, next_weekday
 from tests.test_query_counts import COURSE_DETAIL_QUERIES, SCHEDULE_QUERIES  # the pins
@@ -27,6 +28,12 @@ VALID = {
     "phone": "+44 20 7946 0958",
     "consent": "on",
 }
+EMAILED_URL = "/waiting-list/emailed/"
+
+
+def posted(**fields) -> dict:
+    """What the join form sends: VALID with the fresh submission token each page carries."""
+    return VALID | {"submission_token": str(uuid.uuid4())} | fields
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +79,16 @@ def join_url(batch: Batch) -> str:
 
 def place_url(entry: WaitlistEntry) -> str:
     return f"/waiting-list/{entry.token}/"
+
+
+EMAILED_LINK = re.compile(r"https?://[^/\s]+(/waiting-list/[\w-]+/)\s")
+
+
+def emailed_link(address: str) -> str:
+    """The private link in the latest waiting-list email to `address` (its path)."""
+    email = OutgoingEmail.objects.filter(kind="waitlist", to=address).order_by("-pk").first()
+    assert email is not None, f"no waiting-list email to {address}"
+    return EMAILED_LINK.search(email.body_text).group(1)
 
 
 def text(response) -> str:
@@ -244,10 +261,12 @@ def cancelled_batch(course: Course) -> Batch:
 )
 def test_waiting_list_page_is_not_found_for_a_batch_it_cannot_take(client, course, batch_param):
     url = f"/courses/python/waiting-list/?batch={batch_param(course)}"
+    enquiries_before = Enquiry.objects.count()
 
     assert client.get(url).status_code == 404
-    assert client.post(url, VALID).status_code == 404
-    assert not WaitlistEntry.objects.filter(email="ben@example.com", status="waiting").exists()
+    assert client.post(url, posted(email="newcomer@example.com")).status_code == 404
+    assert not WaitlistEntry.objects.filter(email="newcomer@example.com").exists()
+    assert Enquiry.objects.count() == enquiries_before
 
 
 @pytest.mark.django_db
@@ -258,48 +277,70 @@ def test_waiting_list_page_is_not_found_for_an_unpublished_course(client):
 
 
 @pytest.mark.django_db
-def test_joining_the_waiting_list_shows_each_learner_their_place_in_line(client, course):
+def test_joining_emails_each_learner_the_link_that_confirms_their_place_in_line(client, course):
     batch = full_batch(course)
 
-    first = client.post(join_url(batch), VALID)
-    second = client.post(
-        join_url(batch), VALID | {"name": "Cara Iyer", "email": "cara@example.com"}
-    )
+    first = client.post(join_url(batch), posted())
+    second = client.post(join_url(batch), posted(name="Cara Iyer", email="cara@example.com"))
 
+    assert (first.status_code, first["Location"]) == (302, EMAILED_URL)
+    assert (second.status_code, second["Location"]) == (302, EMAILED_URL)
     ben = WaitlistEntry.objects.get(email="ben@example.com")
     cara = WaitlistEntry.objects.get(email="cara@example.com")
-    assert (first.status_code, first["Location"]) == (302, place_url(ben))
-    assert (second.status_code, second["Location"]) == (302, place_url(cara))
     assert (ben.batch, ben.name, ben.phone, ben.consent_at, ben.status) == (
         batch,
         "Ben Rao",
         "+442079460958",
         NOW,
-        "waiting",
+        "unconfirmed",
     )
-    assert '<strong id="waitlist-position">number 1</strong>' in text(client.get(place_url(ben)))
-    assert '<strong id="waitlist-position">number 2</strong>' in text(client.get(place_url(cara)))
+    assert emailed_link("ben@example.com") == place_url(ben)
+    assert emailed_link("cara@example.com") == place_url(cara)
+    # Opening the emailed link confirms the place and shows it in line.
+    ben_page = text(client.get(emailed_link("ben@example.com")))
+    cara_page = text(client.get(emailed_link("cara@example.com")))
+    assert '<strong id="waitlist-position">number 1</strong>' in ben_page
+    assert '<strong id="waitlist-position">number 2</strong>' in cara_page
+    ben.refresh_from_db()
+    assert (ben.status, ben.email_confirmed_at) == ("waiting", NOW)
+
+
+@pytest.mark.django_db
+def test_the_emailed_page_names_only_the_address_the_link_went_to(client, course):
+    batch = full_batch(course)
+
+    page = text(client.post(join_url(batch), posted(), follow=True))
+
+    assert "<h1>Check your email</h1>" in page
+    assert (
+        "We have emailed your place and a private link to <strong>ben@example.com</strong>." in page
+    )
+    assert '<meta name="robots" content="noindex">' in page
 
 
 @pytest.mark.django_db
 def test_joining_twice_with_the_same_email_keeps_the_same_place(client, course):
     batch = full_batch(course, "asha")
 
-    first = client.post(join_url(batch), VALID)
-    again = client.post(join_url(batch), VALID | {"email": "BEN@example.com"})
+    first = client.post(join_url(batch), posted())
+    again = client.post(join_url(batch), posted(email="BEN@example.com"))
 
-    assert again["Location"] == first["Location"]
+    assert again["Location"] == first["Location"] == EMAILED_URL
     assert WaitlistEntry.objects.filter(batch=batch).count() == 2
-    assert "number 2" in text(client.get(again["Location"]))
+    [ben] = WaitlistEntry.objects.filter(batch=batch, email__iexact="ben@example.com")
+    links = [
+        EMAILED_LINK.search(email.body_text).group(1)
+        for email in OutgoingEmail.objects.filter(kind="waitlist", to__iexact="ben@example.com")
+    ]
+    assert links == [place_url(ben), place_url(ben)]
+    assert "number 2" in text(client.get(links[0]))
 
 
 @pytest.mark.django_db
 def test_invalid_fields_are_explained_and_what_was_typed_is_kept(client, course):
     batch = full_batch(course)
 
-    response = client.post(
-        join_url(batch), VALID | {"name": "", "email": "not-an-email", "phone": "12345"}
-    )
+    response = client.post(join_url(batch), posted(name="", email="not-an-email", phone="12345"))
 
     assert response.status_code == 200
     page = text(response)
@@ -311,12 +352,13 @@ def test_invalid_fields_are_explained_and_what_was_typed_is_kept(client, course)
     assert 'value="12345"' in page
     assert re.search(r'<input[^>]*name="consent"[^>]*checked', page)
     assert not WaitlistEntry.objects.filter(batch=batch).exists()
+    assert not Enquiry.objects.exists()
 
 
 @pytest.mark.django_db
 def test_joining_without_consent_is_refused_with_a_reason(client, course):
     batch = full_batch(course)
-    without_consent = {key: value for key, value in VALID.items() if key != "consent"}
+    without_consent = {key: value for key, value in posted().items() if key != "consent"}
 
     response = client.post(join_url(batch), without_consent)
 
@@ -325,29 +367,23 @@ def test_joining_without_consent_is_refused_with_a_reason(client, course):
     assert "Please tick this box so we can offer you a seat." in page
     assert 'value="Ben Rao"' in page
     assert not WaitlistEntry.objects.filter(batch=batch).exists()
+    assert not Enquiry.objects.exists()
 
 
 @pytest.mark.django_db
-def test_a_learner_who_already_has_a_seat_is_told_so(client, course):
+def test_a_learner_who_already_has_a_seat_is_told_so_by_email_only(client, course):
     batch = full_batch(course)
 
-    response = client.post(join_url(batch), VALID | {"email": "seated@example.com"})
+    response = client.post(join_url(batch), posted(email="seated@example.com"))
 
-    assert response.status_code == 200
-    assert "You already have a seat in this batch." in text(response)
+    assert (response.status_code, response["Location"]) == (302, EMAILED_URL)
+    page = text(client.get(EMAILED_URL))
+    assert "a private link to <strong>seated@example.com</strong>." in page
+    assert "already" not in page.lower()
     assert not WaitlistEntry.objects.filter(batch=batch).exists()
-
-
-@pytest.mark.django_db
-def test_joining_a_batch_with_a_free_seat_offers_it_at_once(client, course):
-    batch = make_batch(course=course, capacity=2)
-    enroll(batch, "asha")
-
-    response = client.post(join_url(batch), VALID, follow=True)
-
-    page = text(response)
-    assert "A seat is waiting for you" in page
-    assert "Accept my seat" in page
+    [reminder] = OutgoingEmail.objects.filter(kind="waitlist")
+    assert reminder.to == "seated@example.com"
+    assert reminder.subject.startswith("You already have a seat in Python Basics")
 
 
 # The place page and accepting an offer
@@ -563,5 +599,9 @@ def test_private_pages_ask_search_engines_not_to_index_them(client):
         batch=batch, learner=seats.Learner(name="B", email="b@example.com"), consented=True
     )
 
-    for url in (f"/waiting-list/{entry.token}/", f"/waiting-list/{entry.token}/leave/"):
+    for url in (
+        f"/waiting-list/{entry.token}/",
+        f"/waiting-list/{entry.token}/leave/",
+        EMAILED_URL,
+    ):
         assert '<meta name="robots" content="noindex">' in client.get(url).content.decode()
