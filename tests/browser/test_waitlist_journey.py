@@ -1,5 +1,6 @@
-"""A learner joins the waiting list of a full batch; staff free a seat in the admin; the learner
-accepts the offer. In real browsers: the learner's, and a second one for staff."""
+"""A learner joins the waiting list of a full batch and confirms the place through the link
+emailed to them; staff free a seat in the admin; the learner accepts the offer. In real
+browsers: the learner's, and a second one for staff."""
 
 import re
 from collections.abc import Iterator
@@ -9,7 +10,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from courses.models import Batch
-from enquiries.models import Enrollment, WaitlistEntry
+from enquiries.models import Enquiry, Enrollment, OutgoingEmail, WaitlistEntry
 from enquiries.services import seats
 from tests.browser.conftest import AxeViolations, axe_report
 from tests.factories import make_batch, make_course
@@ -68,9 +69,22 @@ def test_learner_waits_staff_free_a_seat_and_the_learner_accepts_it(
     page.get_by_label(re.compile("I agree to be contacted")).check()
     page.get_by_role("button", name="Join the waiting list").click()
 
-    expect(page.locator("#waitlist-position")).to_have_text("number 1")
+    # The page says only where the link went; the link itself is in the email.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.locator("#waitlist-emailed")).to_contain_text("ben@example.com")
     axe_reports.append(axe_report(page))
     entry = WaitlistEntry.objects.get(batch=full_batch, email="ben@example.com")
+    assert entry.status == WaitlistEntry.Status.UNCONFIRMED
+    assert entry.token not in page.content()
+    assert Enquiry.objects.get(email="ben@example.com").kind == Enquiry.Kind.WAITING_LIST
+    [confirm] = OutgoingEmail.objects.filter(kind="waitlist", to="ben@example.com")
+    link = re.search(r"https?://\S+(/waiting-list/[\w-]+/)", confirm.body_text).group(1)
+
+    # Ben opens the link in the email: his place is confirmed and in line.
+    page.goto(f"{live_server.url}{link}")
+    expect(page.locator("#waitlist-position")).to_have_text("number 1")
+    axe_reports.append(axe_report(page))
+    entry.refresh_from_db()
     assert entry.status == WaitlistEntry.Status.WAITING
 
     # Staff log in and cancel the confirmed seat, which offers it to Ben.
@@ -109,6 +123,7 @@ def test_learner_waits_staff_free_a_seat_and_the_learner_accepts_it(
     confirmed = Enrollment.objects.confirmed().filter(batch=full_batch)
     assert confirmed.filter(email="ben@example.com").count() == 1
     assert confirmed.count() == full_batch.capacity
-    assert Batch.objects.with_seats().get(pk=full_batch.pk).seats_left == 0
+    assert Batch.objects.get(pk=full_batch.pk).seats_left == 0
+    assert seats.ledger_drift() == []
     if any(axe_reports):
         raise AxeViolations("\n".join(report for report in axe_reports if report))

@@ -403,27 +403,76 @@ def test_open_for_enquiry_excludes_cancelled_unpublished_and_past_batches():
 
 
 @pytest.mark.django_db
-def test_with_seats_leaves_unlimited_batch_without_seat_count():
+def test_a_new_batch_has_an_empty_ledger_and_an_unlimited_one_has_no_seats_left_figure():
     course = make_course()
     unlimited = make_batch(course=course, start_date=MONDAY, capacity=None)
     limited = make_batch(course=course, start_date=MONDAY + dt.timedelta(days=7), capacity=12)
 
-    seats = {batch.pk: batch for batch in Batch.objects.with_seats()}
+    rows = {batch.pk: batch for batch in Batch.objects.all()}
 
-    assert seats[unlimited.pk].seats_taken == 0
-    assert seats[unlimited.pk].seats_left is None
-    assert not seats[unlimited.pk].is_full
-    assert seats[limited.pk].seats_taken == 0
-    assert seats[limited.pk].seats_left == 12
-    assert not seats[limited.pk].is_full
+    assert rows[unlimited.pk].seats_taken == 0
+    assert rows[unlimited.pk].seats_left is None
+    assert not rows[unlimited.pk].is_full
+    assert rows[limited.pk].seats_taken == 0
+    assert rows[limited.pk].seats_left == 12
+    assert not rows[limited.pk].is_full
+
+
+def test_is_full_when_confirmed_seats_and_open_offers_use_every_seat():
+    assert Batch(capacity=10, seats_taken=7, seats_held=3).is_full
+    assert Batch(capacity=10, seats_taken=10).is_full
+    assert not Batch(capacity=10, seats_taken=7, seats_held=2).is_full
+    assert Batch(capacity=10, seats_taken=7, seats_held=2).seats_left == 1
+    assert not Batch(capacity=None, seats_taken=500, seats_held=3).is_full
 
 
 @pytest.mark.django_db
-def test_is_full_when_no_seat_is_left():
-    batch = Batch(capacity=10)
-    batch.seats_left = 0
+def test_seat_querysets_pick_the_batches_the_seat_properties_describe():
+    course = make_course()
+    ledgers = {  # capacity, minimum, confirmed seats, seats held by offers
+        "full-by-offers": (10, 8, 7, 3),
+        "full-by-seats": (10, None, 10, 0),
+        "one-left": (10, 9, 7, 2),
+        "roomy-under-minimum": (10, 5, 2, 0),
+        "unlimited": (None, 3, 40, 0),
+    }
+    batches = {}
+    for week, (name, (capacity, minimum, taken, held)) in enumerate(ledgers.items()):
+        batch = make_batch(
+            course=course,
+            start_date=MONDAY + dt.timedelta(weeks=week),
+            capacity=capacity,
+            min_participants=minimum,
+        )
+        Batch.objects.filter(pk=batch.pk).update(seats_taken=taken, seats_held=held)
+        batches[name] = Batch.objects.get(pk=batch.pk)
 
-    assert batch.is_full
+    def named(queryset) -> set[str]:
+        return {name for name, batch in batches.items() if batch in queryset}
+
+    def where(rule) -> set[str]:
+        return {name for name, batch in batches.items() if rule(batch)}
+
+    assert (
+        named(Batch.objects.full())
+        == where(lambda b: b.is_full)
+        == {
+            "full-by-offers",
+            "full-by-seats",
+        }
+    )
+    assert named(Batch.objects.with_room_for(1)) == where(lambda b: not b.is_full)
+    assert named(Batch.objects.with_room_for(2)) == {"roomy-under-minimum", "unlimited"}
+    assert (
+        named(Batch.objects.under_minimum())
+        == where(lambda b: b.is_under_minimum)
+        == {
+            "full-by-offers",
+            "one-left",
+            "roomy-under-minimum",
+        }
+    )
+    assert named(Batch.objects.guaranteed()) == where(lambda b: b.is_guaranteed) == {"unlimited"}
 
 
 ALL_SCHEDULE_BATCHES = {

@@ -79,6 +79,8 @@ def test_expire_command_passes_an_expired_offer_to_the_next_person(settings):
     second = seats.join_waitlist(
         batch=batch, learner=seats.Learner(name="B", email="b@example.com"), consented=True
     )
+    for place in (first, second):  # each opens the link emailed to them
+        seats.confirm_place(token=place.token)
     seats.cancel_enrollment(enrollment=batch.enrollments.get(), by=None)
     first.refresh_from_db()
     assert first.status == WaitlistEntry.Status.OFFERED

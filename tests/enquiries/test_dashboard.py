@@ -224,14 +224,22 @@ def test_next_batches_are_the_ten_soonest_open_ones_with_seats_against_capacity(
 
 
 def test_batch_fill_is_a_share_of_capacity_capped_at_full():
-    batch = Batch()
+    def fill(**ledger) -> BatchFill:
+        return BatchFill(batch=Batch(**ledger))
 
-    assert BatchFill(batch=batch, seats_taken=5, capacity=20).percent == 25
-    assert not BatchFill(batch=batch, seats_taken=19, capacity=20).is_full
-    assert BatchFill(batch=batch, seats_taken=22, capacity=20).percent == 100
-    assert BatchFill(batch=batch, seats_taken=20, capacity=20).is_full
-    assert BatchFill(batch=batch, seats_taken=50, capacity=None).percent is None
-    assert not BatchFill(batch=batch, seats_taken=50, capacity=None).is_full
+    assert fill(seats_taken=5, capacity=20).percent == 25
+    assert not fill(seats_taken=19, capacity=20).is_full
+    assert fill(seats_taken=22, capacity=20).percent == 100
+    assert fill(seats_taken=20, capacity=20).is_full
+    assert fill(seats_taken=50, capacity=None).percent is None
+    assert not fill(seats_taken=50, capacity=None).is_full
+
+
+def test_batch_fill_counts_confirmed_seats_but_a_seat_held_by_an_offer_makes_it_full():
+    held = BatchFill(batch=Batch(capacity=20, seats_taken=19, seats_held=1))
+
+    assert (held.seats_taken, held.capacity, held.percent) == (19, 20, 95)
+    assert held.is_full
 
 
 # Conversion

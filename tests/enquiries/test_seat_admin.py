@@ -539,7 +539,7 @@ def test_cancel_seat_with_nobody_waiting_leaves_the_seat_free(admin_client, cour
         f"Cancelled 1 seat: Seat0 Rao in {batch}. Nobody was waiting, so the freed seat is "
         "open to the next enrolment."
     ]
-    assert Batch.objects.with_seats().get(pk=batch.pk).seats_left == 1
+    assert Batch.objects.get(pk=batch.pk).seats_left == 1
 
 
 @pytest.mark.django_db
@@ -948,6 +948,41 @@ def test_raising_capacity_offers_the_new_seats_to_the_waiting_list(admin_client,
     )
     assert statuses(batch) == {"ben": Offered, "cara": Offered, "dev": Waiting}
     assert offers_emailed_to() == ["ben@example.com", "cara@example.com"]
+
+
+@pytest.mark.django_db
+def test_batch_form_refuses_a_capacity_below_confirmed_seats_and_offers_and_saves_nothing(
+    admin_client, course
+):
+    batch = full_batch(course, "ben", "cara", capacity=3)
+    seats.cancel_enrollment(enrollment=seat_of(batch, "seat0"), by=None)  # Ben is offered
+    url = f"{BATCHES}{batch.pk}/change/"
+    emails_before = OutgoingEmail.objects.count()
+
+    response = admin_client.post(
+        url, change_form_data(admin_client, url, capacity="2", min_participants="2")
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["capacity"] == [
+        "This batch has 2 confirmed seats and 1 open offer, so its capacity cannot go below 3. "
+        "Cancel or move seats first."
+    ]
+    row = Batch.objects.get(pk=batch.pk)
+    assert (row.capacity, row.min_participants) == (3, None)
+    assert (row.seats_taken, row.seats_held, row.waiting_count) == (2, 1, 1)
+    assert statuses(batch) == {"ben": Offered, "cara": Waiting}
+    assert OutgoingEmail.objects.count() == emails_before
+
+    raised = admin_client.post(url, change_form_data(admin_client, url, capacity="4"), follow=True)
+
+    assert "Capacity is now 4: 1 seat offer went out to the waiting list (Cara Rao)." in (
+        messages_of(raised)
+    )
+    assert statuses(batch) == {"ben": Offered, "cara": Offered}
+    row = Batch.objects.get(pk=batch.pk)
+    assert (row.capacity, row.seats_taken, row.seats_held, row.seats_left) == (4, 2, 2, 0)
+    assert seats.ledger_drift() == []
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 """The seat rules, through enquiries.seats (and services.cancel_batch), on the real database.
 
 Every seat is decided by one service: enrol, join or leave a waiting list, offers and their
-deadlines, transfers, and the seat counts every page reads from Batch.objects.with_seats().
+deadlines, transfers, and the seat ledger every page reads from the batch row.
 """
 
 import datetime as dt
@@ -23,6 +23,7 @@ DEADLINE = NOW + dt.timedelta(hours=48)
 
 Offered = WaitlistEntry.Status.OFFERED
 Waiting = WaitlistEntry.Status.WAITING
+Unconfirmed = WaitlistEntry.Status.UNCONFIRMED
 
 
 @pytest.fixture(autouse=True)
@@ -56,14 +57,23 @@ def statuses(batch: Batch) -> dict[str, str]:
     }
 
 
-def counted(batch: Batch) -> Batch:
-    return Batch.objects.with_seats().get(pk=batch.pk)
+def stored(batch: Batch) -> Batch:
+    """The batch row as the database holds it now, with its seat ledger."""
+    return Batch.objects.get(pk=batch.pk)
 
 
 def assert_not_oversold(batch: Batch) -> None:
-    """Confirmed seats and open offers together never exceed the capacity."""
-    seen = counted(batch)
+    """Confirmed seats and open offers together never exceed the capacity, and the stored
+    ledger is what the rows say."""
+    seen = stored(batch)
     assert seen.seats_taken + seen.seats_held <= seen.capacity
+    assert seats.ledger_drift() == []
+
+
+def join_and_confirm(batch: Batch, name: str) -> WaitlistEntry:
+    """`name` asks for a place and opens the private link emailed to them."""
+    entry = seats.join_waitlist(batch=batch, learner=learner(name), consented=True)
+    return seats.confirm_place(token=entry.token)
 
 
 def mails(kind: str) -> list[str]:
@@ -100,7 +110,7 @@ def test_enroll_confirms_seats_while_seats_are_free():
         "+919812345678",
     )
     assert not WaitlistEntry.objects.exists()
-    assert seats.free_seats(batch) == 0
+    assert stored(batch).seats_left == 0
 
 
 @pytest.mark.django_db
@@ -111,7 +121,7 @@ def test_enroll_without_a_capacity_confirms_every_learner():
 
     assert all(isinstance(result, Enrollment) for result in results)
     assert Enrollment.objects.confirmed().filter(batch=batch).count() == 30
-    assert seats.free_seats(batch) is None
+    assert stored(batch).seats_left is None
 
 
 @pytest.mark.django_db
@@ -216,16 +226,16 @@ def test_an_enquiry_put_on_the_waiting_list_stays_open():
     assert not enquiry.status_changes.exists()
 
 
-# Seat counts: Batch.objects.with_seats()
+# The seat ledger on the batch row
 
 
 @pytest.mark.django_db
-def test_with_seats_counts_confirmed_seats_open_offers_and_people_waiting():
+def test_ledger_counts_confirmed_seats_open_offers_and_people_waiting():
     batch, seated = batch_with_queue("ben", "cara", "dev", capacity=4)
     seats.cancel_enrollment(enrollment=seated[0], by=None)  # ben is offered seat0's seat
     seats.cancel_enrollment(enrollment=seated[1], by=None)  # cara is offered seat1's seat
 
-    seen = counted(batch)
+    seen = stored(batch)
 
     assert (seen.seats_taken, seen.seats_held, seen.waiting_count) == (2, 2, 1)
     assert seen.seats_left == 0 == 4 - 2 - 2
@@ -233,45 +243,52 @@ def test_with_seats_counts_confirmed_seats_open_offers_and_people_waiting():
 
 
 @pytest.mark.django_db
-def test_an_offer_stops_holding_a_seat_at_its_deadline(clock):
+def test_an_offer_holds_its_seat_until_the_expiry_runs_after_its_deadline(clock):
     batch, seated = batch_with_queue("ben", capacity=3)
     seats.cancel_enrollment(enrollment=seated[0], by=None)
 
     clock.move_to(DEADLINE - dt.timedelta(seconds=1))
-    before = counted(batch)
+    before = stored(batch)
     clock.move_to(DEADLINE)
-    after = counted(batch)
+    lapsed = stored(batch)  # past the deadline, the expiry not yet run
+    seats.expire_offers()
+    after = stored(batch)
 
     assert (before.seats_taken, before.seats_held, before.seats_left) == (2, 1, 0)
     assert before.is_full
+    assert (lapsed.seats_taken, lapsed.seats_held, lapsed.seats_left) == (2, 1, 0)
+    with pytest.raises(seats.OfferNotValid):
+        seats.accept_offer(token=entry_of(batch, "ben").token)
     assert (after.seats_taken, after.seats_held, after.seats_left) == (2, 0, 1)
     assert not after.is_full
+    assert seats.ledger_drift() == []
 
 
 @pytest.mark.django_db
-def test_with_seats_leaves_out_cancelled_transferred_and_closed_places(staff):
+def test_ledger_leaves_out_cancelled_transferred_closed_and_unconfirmed_places(staff):
     course = make_course()
-    batch = make_batch(course=course, capacity=10)
+    batch = make_batch(course=course, capacity=3)
     later = make_batch(course=course, start_date=batch.start_date + dt.timedelta(weeks=1))
     enroll(batch, "asha")
-    seats.cancel_enrollment(enrollment=enroll(batch, "ben"), by=staff)
-    seats.transfer(enrollment=enroll(batch, "cara"), to_batch=later, by=staff)
-    seats.leave_waitlist(
-        token=seats.join_waitlist(batch=batch, learner=learner("dev"), consented=True).token
-    )
+    ben, cara = enroll(batch, "ben"), enroll(batch, "cara")  # the batch is full
+    seats.leave_waitlist(token=join_and_confirm(batch, "dev").token)
+    seats.join_waitlist(batch=batch, learner=learner("esha"), consented=True)  # never confirmed
+    seats.cancel_enrollment(enrollment=ben, by=staff)
+    seats.transfer(enrollment=cara, to_batch=later, by=staff)
 
-    seen = counted(batch)
+    seen = stored(batch)
 
-    assert (seen.seats_taken, seen.seats_held, seen.waiting_count, seen.seats_left) == (1, 0, 0, 9)
+    assert (seen.seats_taken, seen.seats_held, seen.waiting_count, seen.seats_left) == (1, 0, 0, 2)
     assert not seen.is_full
+    assert statuses(batch) == {"dev": "left", "esha": Unconfirmed}
 
 
 @pytest.mark.django_db
-def test_with_seats_has_no_seats_left_figure_for_an_unlimited_batch():
+def test_ledger_has_no_seats_left_figure_for_an_unlimited_batch():
     batch = make_batch(capacity=None)
     enroll(batch, "asha")
 
-    seen = counted(batch)
+    seen = stored(batch)
 
     assert (seen.seats_taken, seen.seats_left) == (1, None)
     assert not seen.is_full
@@ -289,7 +306,7 @@ def test_a_batch_is_guaranteed_once_confirmed_seats_reach_its_minimum(
     for n in range(confirmed):
         enroll(batch, f"learner{n}")
 
-    assert counted(batch).is_guaranteed is guaranteed
+    assert stored(batch).is_guaranteed is guaranteed
 
 
 @pytest.mark.django_db
@@ -298,7 +315,7 @@ def test_an_open_offer_does_not_count_towards_the_minimum():
     Batch.objects.filter(pk=batch.pk).update(min_participants=2)
     seats.cancel_enrollment(enrollment=seated[0], by=None)  # ben holds an offer
 
-    seen = counted(batch)
+    seen = stored(batch)
 
     assert (seen.seats_taken, seen.seats_held) == (1, 1)
     assert not seen.is_guaranteed
@@ -347,7 +364,7 @@ def test_an_open_offer_holds_the_seat_so_a_new_learner_joins_the_waiting_list():
 
     assert isinstance(newcomer, WaitlistEntry)
     assert (newcomer.status, newcomer.position) == (Waiting, 3)
-    assert seats.free_seats(batch) == 0
+    assert stored(batch).seats_left == 0
     assert not Enrollment.objects.confirmed().filter(batch=batch).exists()
     assert_not_oversold(batch)
 
@@ -370,7 +387,7 @@ def test_cancelling_a_seat_with_nobody_waiting_frees_it():
 
     seats.cancel_enrollment(enrollment=seat, by=None)
 
-    assert counted(batch).seats_left == 1
+    assert stored(batch).seats_left == 1
     assert isinstance(enroll(batch, "ben"), Enrollment)
 
 
@@ -409,10 +426,12 @@ def test_a_lower_position_set_by_staff_is_offered_first():
 @pytest.mark.django_db
 def test_lowering_the_capacity_offers_nothing():
     batch, _ = batch_with_queue("ben", capacity=3)
-    Batch.objects.filter(pk=batch.pk).update(capacity=2)
+    Batch.objects.filter(pk=batch.pk).update(capacity=5)  # two seats freed, not yet offered
 
+    assert seats.change_capacity(batch=batch, capacity=3, by=None) == []
     assert seats.offer_free_seats(batch=batch) == []
     assert statuses(batch) == {"ben": Waiting}
+    assert (stored(batch).capacity, stored(batch).seats_left) == (3, 0)
 
 
 @pytest.mark.django_db
@@ -468,7 +487,7 @@ def test_accepting_an_offer_before_its_deadline_confirms_the_seat(clock):
     assert list(enquiry.status_changes.values_list("from_status", "to_status")) == [
         ("new", "enrolled")
     ]
-    seen = counted(batch)
+    seen = stored(batch)
     assert (seen.seats_taken, seen.seats_held, seen.seats_left) == (1, 0, 0)
 
 
@@ -619,7 +638,7 @@ def test_leaving_the_waiting_list_gives_up_the_place():
 
     assert left.status == WaitlistEntry.Status.LEFT
     assert seats.waiting_position(entry_of(batch, "cara")) == 1
-    assert counted(batch).waiting_count == 1
+    assert stored(batch).waiting_count == 1
     assert not OutgoingEmail.objects.filter(kind="seat_offer").exists()
 
 
@@ -671,16 +690,41 @@ def test_join_waitlist_requires_consent():
 
 
 @pytest.mark.django_db
-def test_join_waitlist_records_consent_and_the_place_in_line():
+def test_join_waitlist_records_consent_and_emails_the_link_that_confirms_the_place():
     batch, _ = batch_with_queue("ben")
 
     entry = seats.join_waitlist(batch=batch, learner=learner("cara"), consented=True)
 
-    assert (entry.status, entry.position, entry.consent_at) == (Waiting, 2, NOW)
-    assert seats.waiting_position(entry) == 2
-    joined = OutgoingEmail.objects.get(kind="waitlist", to="cara@example.com")
+    assert (entry.status, entry.position, entry.consent_at) == (Unconfirmed, 2, NOW)
+    assert entry.email_confirmed_at is None
+    assert seats.waiting_position(entry) is None
+    assert stored(batch).waiting_count == 1  # Ben only, until Cara confirms
+    [confirm] = OutgoingEmail.objects.filter(kind="waitlist", to="cara@example.com")
+    assert confirm.subject.startswith("Confirm your waiting-list place")
+    assert f"/waiting-list/{entry.token}/" in confirm.body_text
+
+
+@pytest.mark.django_db
+def test_confirming_a_place_puts_it_in_line_and_emails_its_position():
+    batch, _ = batch_with_queue("ben")
+    entry = seats.join_waitlist(batch=batch, learner=learner("cara"), consented=True)
+
+    confirmed = seats.confirm_place(token=entry.token)
+
+    assert (confirmed.status, confirmed.position, confirmed.email_confirmed_at) == (
+        Waiting,
+        2,
+        NOW,
+    )
+    assert seats.waiting_position(confirmed) == 2
+    assert stored(batch).waiting_count == 2
+    joined = OutgoingEmail.objects.get(
+        kind="waitlist", to="cara@example.com", subject__startswith="You're on the waiting list"
+    )
     assert "You are number 2 on the waiting list" in joined.body_text
     assert f"/waiting-list/{entry.token}/leave/" in joined.body_text
+    assert seats.confirm_place(token=entry.token).status == Waiting  # opening it again is fine
+    assert OutgoingEmail.objects.filter(to="cara@example.com").count() == 2
 
 
 @pytest.mark.django_db
@@ -696,19 +740,31 @@ def test_joining_the_waiting_list_twice_keeps_the_first_place():
 
     assert again.pk == first.pk
     assert WaitlistEntry.objects.filter(batch=batch).count() == 2
-    assert mails("waitlist") == ["ben@example.com", "cara@example.com"]
+    # Ben was added by staff; Cara, at the address her place has, is sent her link again.
+    assert mails("waitlist") == ["ben@example.com", "cara@example.com", "cara@example.com"]
+    assert [
+        email.subject.startswith("Confirm your waiting-list place")
+        for email in OutgoingEmail.objects.filter(to="cara@example.com")
+    ] == [True, True]
+    assert all(
+        f"/waiting-list/{first.token}/" in email.body_text
+        for email in OutgoingEmail.objects.filter(to="cara@example.com")
+    )
 
 
 @pytest.mark.django_db
-def test_joining_a_batch_with_a_free_seat_offers_it_at_once():
-    batch = make_batch(capacity=2)
+@pytest.mark.parametrize("capacity", [2, None], ids=["a-free-seat", "unlimited"])
+def test_join_waitlist_refuses_a_batch_with_a_free_seat(capacity):
+    batch = make_batch(capacity=capacity)
     enroll(batch, "asha")
+    emails_before = OutgoingEmail.objects.count()
 
-    entry = seats.join_waitlist(batch=batch, learner=learner("ben"), consented=True)
+    with pytest.raises(seats.BatchHasFreeSeats, match="enquire"):
+        seats.join_waitlist(batch=batch, learner=learner("ben"), consented=True)
 
-    assert (entry.status, entry.offer_expires_at) == (Offered, DEADLINE)
-    assert mails("seat_offer") == ["ben@example.com"]
-    assert counted(batch).seats_left == 0
+    assert not WaitlistEntry.objects.exists()
+    assert OutgoingEmail.objects.count() == emails_before
+    assert stored(batch).seats_left == (1 if capacity else None)
 
 
 @pytest.mark.django_db
@@ -717,9 +773,11 @@ def test_joining_behind_others_does_not_take_the_free_seat_from_them():
     Batch.objects.filter(pk=batch.pk).update(capacity=2)  # a seat freed, not yet offered
 
     entry = seats.join_waitlist(batch=batch, learner=learner("cara"), consented=True)
+    seats.confirm_place(token=entry.token)
 
-    assert entry.status == Waiting
+    assert entry.status == Unconfirmed
     assert statuses(batch) == {"ben": Offered, "cara": Waiting}
+    assert mails("seat_offer") == ["ben@example.com"]
 
 
 @pytest.mark.django_db
@@ -749,19 +807,26 @@ def test_join_waitlist_takes_a_batch_starting_today():
 
     entry = seats.join_waitlist(batch=batch, learner=learner("ben"), consented=True)
 
-    assert entry.status == Waiting
+    assert (entry.batch, entry.status) == (batch, Unconfirmed)
+    assert seats.confirm_place(token=entry.token).status == Waiting
 
 
 @pytest.mark.django_db
-def test_join_waitlist_refuses_a_learner_who_already_has_a_seat():
-    batch, _ = batch_with_queue()
+def test_join_waitlist_by_a_learner_with_a_seat_adds_no_place_and_emails_them_about_the_seat():
+    batch, [seat] = batch_with_queue()
 
-    with pytest.raises(seats.AlreadyEnrolled):
-        seats.join_waitlist(
-            batch=batch,
-            learner=seats.Learner(name="Seat", email="SEAT0@example.com"),
-            consented=True,
-        )
+    result = seats.join_waitlist(
+        batch=batch,
+        learner=seats.Learner(name="Seat", email="SEAT0@example.com"),
+        consented=True,
+    )
+
+    assert result == seat
+    assert not WaitlistEntry.objects.exists()
+    [reminder] = OutgoingEmail.objects.filter(kind="waitlist")
+    assert reminder.to == "seat0@example.com"
+    assert reminder.subject.startswith("You already have a seat in")
+    assert "/waiting-list/" not in reminder.body_text
 
 
 # Transfers
@@ -796,7 +861,7 @@ def test_transfer_moves_the_seat_to_another_batch_of_the_same_course(two_batches
     )
     seat.refresh_from_db()
     assert (seat.status, seat.transferred_to, seat.ended_at) == ("transferred", moved, NOW)
-    assert (counted(source).seats_taken, counted(target).seats_taken) == (0, 1)
+    assert (stored(source).seats_taken, stored(target).seats_taken) == (0, 1)
     [latest, created] = seat.history.all()
     assert (latest.status, latest.history_user, latest.history_change_reason) == (
         "transferred",
@@ -853,7 +918,7 @@ def test_transfer_refuses_a_full_batch(two_batches):
 
     seat.refresh_from_db()
     assert seat.status == "confirmed"
-    assert counted(target).seats_taken == 2
+    assert stored(target).seats_taken == 2
 
 
 @pytest.mark.django_db
@@ -890,7 +955,7 @@ def test_transfer_refuses_a_seat_that_was_cancelled(two_batches):
     with pytest.raises(seats.TransferNotAllowed, match="Only a confirmed seat"):
         seats.transfer(enrollment=seat, to_batch=target, by=None)
 
-    assert counted(target).seats_taken == 0
+    assert stored(target).seats_taken == 0
 
 
 @pytest.mark.django_db
@@ -969,7 +1034,7 @@ def test_cancelling_a_batch_ends_seats_and_waiting_places_and_emails_each_person
     assert set(WaitlistEntry.objects.filter(batch=batch).values_list("status", flat=True)) == {
         WaitlistEntry.Status.CANCELLED
     }
-    seen = counted(batch)
+    seen = stored(batch)
     assert (seen.seats_taken, seen.seats_held, seen.waiting_count) == (0, 0, 0)
 
 

@@ -3,18 +3,20 @@ the learner's private place page, accepting an offer and leaving the list."""
 
 import datetime as dt
 import re
+import uuid
 from html.parser import HTMLParser
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import Batch, Course
 from enquiries import services
-from enquiries.models import Enrollment, WaitlistEntry
+from enquiries.models import Enquiry, Enrollment, OutgoingEmail, WaitlistEntry
 from enquiries.services import seats
-from tests.factories import make_batch, make_course, next_weekday
+from tests.factories import make_batch, make_course, make_enquiry, next_weekday
 from tests.test_query_counts import COURSE_DETAIL_QUERIES, SCHEDULE_QUERIES  # the pins
 
 NOW = dt.datetime(2027, 1, 11, 9, 0, tzinfo=dt.UTC)  # a Monday
@@ -27,6 +29,12 @@ VALID = {
     "phone": "+44 20 7946 0958",
     "consent": "on",
 }
+EMAILED_URL = "/waiting-list/emailed/"
+
+
+def posted(**fields) -> dict:
+    """What the join form sends: VALID with the fresh submission token each page carries."""
+    return VALID | {"submission_token": str(uuid.uuid4())} | fields
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +80,16 @@ def join_url(batch: Batch) -> str:
 
 def place_url(entry: WaitlistEntry) -> str:
     return f"/waiting-list/{entry.token}/"
+
+
+EMAILED_LINK = re.compile(r"https?://[^/\s]+(/waiting-list/[\w-]+/)\s")
+
+
+def emailed_link(address: str) -> str:
+    """The private link in the latest waiting-list email to `address` (its path)."""
+    email = OutgoingEmail.objects.filter(kind="waitlist", to=address).order_by("-pk").first()
+    assert email is not None, f"no waiting-list email to {address}"
+    return EMAILED_LINK.search(email.body_text).group(1)
 
 
 def text(response) -> str:
@@ -244,10 +262,12 @@ def cancelled_batch(course: Course) -> Batch:
 )
 def test_waiting_list_page_is_not_found_for_a_batch_it_cannot_take(client, course, batch_param):
     url = f"/courses/python/waiting-list/?batch={batch_param(course)}"
+    enquiries_before = Enquiry.objects.count()
 
     assert client.get(url).status_code == 404
-    assert client.post(url, VALID).status_code == 404
-    assert not WaitlistEntry.objects.filter(email="ben@example.com", status="waiting").exists()
+    assert client.post(url, posted(email="newcomer@example.com")).status_code == 404
+    assert not WaitlistEntry.objects.filter(email="newcomer@example.com").exists()
+    assert Enquiry.objects.count() == enquiries_before
 
 
 @pytest.mark.django_db
@@ -258,48 +278,70 @@ def test_waiting_list_page_is_not_found_for_an_unpublished_course(client):
 
 
 @pytest.mark.django_db
-def test_joining_the_waiting_list_shows_each_learner_their_place_in_line(client, course):
+def test_joining_emails_each_learner_the_link_that_confirms_their_place_in_line(client, course):
     batch = full_batch(course)
 
-    first = client.post(join_url(batch), VALID)
-    second = client.post(
-        join_url(batch), VALID | {"name": "Cara Iyer", "email": "cara@example.com"}
-    )
+    first = client.post(join_url(batch), posted())
+    second = client.post(join_url(batch), posted(name="Cara Iyer", email="cara@example.com"))
 
+    assert (first.status_code, first["Location"]) == (302, EMAILED_URL)
+    assert (second.status_code, second["Location"]) == (302, EMAILED_URL)
     ben = WaitlistEntry.objects.get(email="ben@example.com")
     cara = WaitlistEntry.objects.get(email="cara@example.com")
-    assert (first.status_code, first["Location"]) == (302, place_url(ben))
-    assert (second.status_code, second["Location"]) == (302, place_url(cara))
     assert (ben.batch, ben.name, ben.phone, ben.consent_at, ben.status) == (
         batch,
         "Ben Rao",
         "+442079460958",
         NOW,
-        "waiting",
+        "unconfirmed",
     )
-    assert '<strong id="waitlist-position">number 1</strong>' in text(client.get(place_url(ben)))
-    assert '<strong id="waitlist-position">number 2</strong>' in text(client.get(place_url(cara)))
+    assert emailed_link("ben@example.com") == place_url(ben)
+    assert emailed_link("cara@example.com") == place_url(cara)
+    # Opening the emailed link confirms the place and shows it in line.
+    ben_page = text(client.get(emailed_link("ben@example.com")))
+    cara_page = text(client.get(emailed_link("cara@example.com")))
+    assert '<strong id="waitlist-position">number 1</strong>' in ben_page
+    assert '<strong id="waitlist-position">number 2</strong>' in cara_page
+    ben.refresh_from_db()
+    assert (ben.status, ben.email_confirmed_at) == ("waiting", NOW)
+
+
+@pytest.mark.django_db
+def test_the_emailed_page_names_only_the_address_the_link_went_to(client, course):
+    batch = full_batch(course)
+
+    page = text(client.post(join_url(batch), posted(), follow=True))
+
+    assert "<h1>Check your email</h1>" in page
+    assert (
+        "We have emailed your place and a private link to <strong>ben@example.com</strong>." in page
+    )
+    assert '<meta name="robots" content="noindex">' in page
 
 
 @pytest.mark.django_db
 def test_joining_twice_with_the_same_email_keeps_the_same_place(client, course):
     batch = full_batch(course, "asha")
 
-    first = client.post(join_url(batch), VALID)
-    again = client.post(join_url(batch), VALID | {"email": "BEN@example.com"})
+    first = client.post(join_url(batch), posted())
+    again = client.post(join_url(batch), posted(email="BEN@example.com"))
 
-    assert again["Location"] == first["Location"]
+    assert again["Location"] == first["Location"] == EMAILED_URL
     assert WaitlistEntry.objects.filter(batch=batch).count() == 2
-    assert "number 2" in text(client.get(again["Location"]))
+    [ben] = WaitlistEntry.objects.filter(batch=batch, email__iexact="ben@example.com")
+    links = [
+        EMAILED_LINK.search(email.body_text).group(1)
+        for email in OutgoingEmail.objects.filter(kind="waitlist", to__iexact="ben@example.com")
+    ]
+    assert links == [place_url(ben), place_url(ben)]
+    assert "number 2" in text(client.get(links[0]))
 
 
 @pytest.mark.django_db
 def test_invalid_fields_are_explained_and_what_was_typed_is_kept(client, course):
     batch = full_batch(course)
 
-    response = client.post(
-        join_url(batch), VALID | {"name": "", "email": "not-an-email", "phone": "12345"}
-    )
+    response = client.post(join_url(batch), posted(name="", email="not-an-email", phone="12345"))
 
     assert response.status_code == 200
     page = text(response)
@@ -311,12 +353,13 @@ def test_invalid_fields_are_explained_and_what_was_typed_is_kept(client, course)
     assert 'value="12345"' in page
     assert re.search(r'<input[^>]*name="consent"[^>]*checked', page)
     assert not WaitlistEntry.objects.filter(batch=batch).exists()
+    assert not Enquiry.objects.exists()
 
 
 @pytest.mark.django_db
 def test_joining_without_consent_is_refused_with_a_reason(client, course):
     batch = full_batch(course)
-    without_consent = {key: value for key, value in VALID.items() if key != "consent"}
+    without_consent = {key: value for key, value in posted().items() if key != "consent"}
 
     response = client.post(join_url(batch), without_consent)
 
@@ -325,29 +368,255 @@ def test_joining_without_consent_is_refused_with_a_reason(client, course):
     assert "Please tick this box so we can offer you a seat." in page
     assert 'value="Ben Rao"' in page
     assert not WaitlistEntry.objects.filter(batch=batch).exists()
+    assert not Enquiry.objects.exists()
 
 
 @pytest.mark.django_db
-def test_a_learner_who_already_has_a_seat_is_told_so(client, course):
+def test_a_learner_who_already_has_a_seat_is_told_so_by_email_only(client, course):
     batch = full_batch(course)
 
-    response = client.post(join_url(batch), VALID | {"email": "seated@example.com"})
+    response = client.post(join_url(batch), posted(email="seated@example.com"))
 
-    assert response.status_code == 200
-    assert "You already have a seat in this batch." in text(response)
+    assert (response.status_code, response["Location"]) == (302, EMAILED_URL)
+    page = text(client.get(EMAILED_URL))
+    assert "a private link to <strong>seated@example.com</strong>." in page
+    assert "already" not in page.lower()
     assert not WaitlistEntry.objects.filter(batch=batch).exists()
+    [reminder] = OutgoingEmail.objects.filter(kind="waitlist")
+    assert reminder.to == "seated@example.com"
+    assert reminder.subject.startswith("You already have a seat in Python Basics")
+
+
+# Only a full batch takes a waiting list
 
 
 @pytest.mark.django_db
-def test_joining_a_batch_with_a_free_seat_offers_it_at_once(client, course):
-    batch = make_batch(course=course, capacity=2)
+@pytest.mark.parametrize("capacity", [2, None], ids=["a-free-seat", "unlimited"])
+def test_waiting_list_of_a_batch_with_a_free_seat_redirects_to_enquire_now_and_records_nothing(
+    client, course, capacity
+):
+    batch = make_batch(course=course, capacity=capacity)
     enroll(batch, "asha")
+    enquire_now = f"/courses/python/enquire/?batch={batch.pk}"
+    emails_before = OutgoingEmail.objects.count()
 
-    response = client.post(join_url(batch), VALID, follow=True)
+    shown = client.get(join_url(batch))
+    sent = client.post(join_url(batch), posted())
 
-    page = text(response)
+    assert (shown.status_code, shown["Location"]) == (302, enquire_now)
+    assert (sent.status_code, sent["Location"]) == (302, enquire_now)
+    assert client.get(enquire_now).context["batch"] == batch  # Enquire Now takes the batch
+    ben = seats.Learner(name="Ben Rao", email="ben@example.com", phone="+442079460958")
+    with pytest.raises(seats.BatchHasFreeSeats):
+        seats.join_waitlist(batch=batch, learner=ben, consented=True)
+    with pytest.raises(seats.BatchHasFreeSeats):
+        services.join_waiting_list(
+            course=course,
+            batch=batch,
+            name=ben.name,
+            email=ben.email,
+            phone=ben.phone,
+            consented=True,
+            submission_token=uuid.uuid4(),
+        )
+    assert not Enquiry.objects.exists()
+    assert not WaitlistEntry.objects.exists()
+    assert OutgoingEmail.objects.count() == emails_before
+
+
+# Joining records a lead
+
+
+@pytest.fixture
+def sales(django_user_model):
+    """Active members of Sales, who share new enquiries in turn."""
+    group, _ = Group.objects.get_or_create(name=services.SALES_GROUP)
+
+    def member(username: str):
+        user = django_user_model.objects.create_user(
+            username, email=f"{username}@example.com", is_staff=True
+        )
+        user.groups.add(group)
+        return user
+
+    return member
+
+
+@pytest.mark.django_db
+def test_joining_records_a_waiting_list_enquiry_for_the_batch_owned_in_turn_like_enquire_now(
+    client, course, sales
+):
+    anil, bela = sales("anil"), sales("bela")
+    batch = full_batch(course)
+    open_batch = make_batch(
+        course=course, capacity=5, start_date=batch.start_date + dt.timedelta(weeks=1)
+    )
+
+    client.post(join_url(batch), posted(email="ben@example.com", phone="+442079460958"))
+    client.post(
+        f"/courses/python/enquire/?batch={open_batch.pk}",
+        posted(email="cara@example.com", phone="+442079460959", message="", batch=open_batch.pk),
+    )
+    client.post(join_url(batch), posted(email="dev@example.com", phone="+442079460960"))
+
+    ben, cara, dev = Enquiry.objects.order_by("created_at", "pk")
+    assert [(e.email, e.kind, e.batch, e.owner) for e in (ben, cara, dev)] == [
+        ("ben@example.com", Enquiry.Kind.WAITING_LIST, batch, anil),
+        ("cara@example.com", Enquiry.Kind.BATCH, open_batch, bela),
+        ("dev@example.com", Enquiry.Kind.WAITING_LIST, batch, anil),
+    ]
+    assert (ben.status, ben.consent_at, ben.duplicate_of) == (Enquiry.Status.NEW, NOW, None)
+    assert WaitlistEntry.objects.get(email="ben@example.com").enquiry == ben
+    notified = OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.NOTIFICATION, enquiry=ben)
+    assert list(notified.values_list("to", flat=True)) == ["anil@example.com"]
+    # The waiting-list email is the learner's acknowledgement: no generic one.
+    assert not OutgoingEmail.objects.filter(
+        kind=OutgoingEmail.Kind.ACKNOWLEDGEMENT, enquiry=ben
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_joining_is_linked_as_a_repeat_of_the_person_s_open_enquiry_and_goes_to_its_owner(
+    client, course, sales
+):
+    sales("anil")
+    bela = sales("bela")
+    sales_first = make_enquiry(course=course, email="asha@example.com", phone="+919812345601")
+    earlier = make_enquiry(course=course, email="ben@example.com", phone="+919812345602")
+    assert (sales_first.owner.username, earlier.owner) == ("anil", bela)
+    batch = full_batch(course)
+
+    client.post(join_url(batch), posted(email="BEN@example.com"))
+
+    joined = Enquiry.objects.get(kind=Enquiry.Kind.WAITING_LIST)
+    assert (joined.duplicate_of, joined.owner, joined.batch) == (earlier, bela, batch)
+
+
+@pytest.mark.django_db
+def test_a_waiting_list_enquiry_shows_on_the_enquiry_admin_list(client, admin_client, course):
+    batch = full_batch(course)
+    client.post(join_url(batch), posted(name="Ben Rao"))
+    joined = Enquiry.objects.get(kind=Enquiry.Kind.WAITING_LIST)
+
+    everything = admin_client.get("/admin/enquiries/enquiry/")
+    waiting_lists = admin_client.get("/admin/enquiries/enquiry/", {"kind__exact": "waitlist"})
+
+    assert list(everything.context["cl"].result_list) == [joined]
+    assert list(waiting_lists.context["cl"].result_list) == [joined]
+    page = text(everything)
+    assert joined.reference in page and "Ben Rao" in page
+
+
+# Made-up addresses cannot hold seats
+
+
+@pytest.mark.django_db
+def test_places_joined_with_made_up_emails_are_never_offered_until_their_link_is_opened(
+    client, course
+):
+    batch = full_batch(course)
+    made_up = [f"nobody{n}@invalid.example" for n in range(10)]
+    for n, address in enumerate(made_up):
+        client.post(join_url(batch), posted(name=f"Made Up {n}", email=address))
+
+    assert set(WaitlistEntry.objects.filter(batch=batch).values_list("status", flat=True)) == {
+        WaitlistEntry.Status.UNCONFIRMED
+    }
+    assert WaitlistEntry.objects.filter(batch=batch).count() == 10
+    full = Batch.objects.get(pk=batch.pk)
+    assert (full.seats_taken, full.seats_held, full.waiting_count) == (1, 0, 0)
+
+    seats.cancel_enrollment(enrollment=Enrollment.objects.get(batch=batch), by=None)
+
+    freed = Batch.objects.get(pk=batch.pk)
+    assert (freed.seats_taken, freed.seats_held, freed.seats_left) == (0, 0, 1)
+    assert not WaitlistEntry.objects.filter(status=WaitlistEntry.Status.OFFERED).exists()
+    assert not OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.SEAT_OFFER).exists()
+    assert "1 seat left" in row_of(client.get("/schedule/"), batch)
+
+    page = text(client.get(emailed_link(made_up[6])))  # one of them opens the emailed link
+
     assert "A seat is waiting for you" in page
-    assert "Accept my seat" in page
+    offered = WaitlistEntry.objects.get(status=WaitlistEntry.Status.OFFERED)
+    assert (offered.email, offered.offer_expires_at) == (made_up[6], DEADLINE)
+    assert WaitlistEntry.objects.filter(status=WaitlistEntry.Status.UNCONFIRMED).count() == 9
+    assert list(
+        OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.SEAT_OFFER).values_list(
+            "to", flat=True
+        )
+    ) == [made_up[6]]
+    held = Batch.objects.get(pk=batch.pk)
+    assert (held.seats_taken, held.seats_held, held.seats_left) == (0, 1, 0)
+
+
+# A join reveals nothing about an address
+
+
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def joining_as(client, batch: Batch, address: str) -> tuple:
+    """Join `batch`'s list as `address`: the response to the POST and the page it leads to."""
+    sent = client.post(join_url(batch), posted(email=address))
+    return sent, client.get(sent["Location"])
+
+
+@pytest.mark.django_db
+def test_a_join_shows_the_same_page_whatever_the_address_already_had(client, course, sales):
+    sales("anil")  # so the owner's notification is among the emails checked
+    week = dt.timedelta(weeks=1)
+    start = next_weekday(TODAY + dt.timedelta(days=14), 0)
+    new = full_batch(course, start_date=start)
+    unconfirmed = full_batch(course, start_date=start + week)
+    seats.join_waitlist(
+        batch=unconfirmed,
+        learner=seats.Learner(name="Ben Rao", email="ben@example.com"),
+        consented=True,
+    )
+    waiting = full_batch(course, "ben", start_date=start + 2 * week)
+    offered = make_batch(course=course, capacity=1, start_date=start + 3 * week)
+    seat = enroll(offered, "seated")
+    enroll(offered, "ben")
+    seats.cancel_enrollment(enrollment=seat, by=None)
+    seated = make_batch(course=course, capacity=1, start_date=start + 4 * week)
+    enroll(seated, "ben")
+    cases = {
+        "new": new,
+        "unconfirmed": unconfirmed,
+        "waiting": waiting,
+        "offered": offered,
+        "seated": seated,
+    }
+    assert all(Batch.objects.get(pk=batch.pk).is_full for batch in cases.values())
+
+    responses = {
+        name: joining_as(client, batch, "ben@example.com") for name, batch in cases.items()
+    }
+
+    answers = {
+        name: (sent.status_code, sent["Location"], sent.content)
+        for name, (sent, _) in responses.items()
+    }
+    assert set(answers.values()) == {(302, EMAILED_URL, b"")}
+    pages = {
+        name: CSRF_TOKEN.sub("", page.content.decode()) for name, (_, page) in responses.items()
+    }
+    assert len(set(pages.values())) == 1, "the page differs with what the address had"
+    assert "a private link to <strong>ben@example.com</strong>." in text(responses["new"][1])
+    # The private links: in no response, and only in email to the address they belong to.
+    tokens = {entry.token: entry.email for entry in WaitlistEntry.objects.all()}
+    assert len(tokens) == 4  # Ben has a place on each list but the one he has a seat in
+    for sent, page in responses.values():
+        seen = sent.serialize().decode() + page.serialize().decode()
+        assert not [token for token in tokens if token in seen]
+    for token, address in tokens.items():
+        carrying = [
+            email.to
+            for email in OutgoingEmail.objects.all()
+            if token in email.subject + email.body_text + email.body_html
+        ]
+        assert carrying and {to.lower() for to in carrying} == {address.lower()}, address
+    assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.NOTIFICATION).count() == 5
 
 
 # The place page and accepting an offer
@@ -563,5 +832,9 @@ def test_private_pages_ask_search_engines_not_to_index_them(client):
         batch=batch, learner=seats.Learner(name="B", email="b@example.com"), consented=True
     )
 
-    for url in (f"/waiting-list/{entry.token}/", f"/waiting-list/{entry.token}/leave/"):
+    for url in (
+        f"/waiting-list/{entry.token}/",
+        f"/waiting-list/{entry.token}/leave/",
+        EMAILED_URL,
+    ):
         assert '<meta name="robots" content="noindex">' in client.get(url).content.decode()
