@@ -299,26 +299,13 @@ class BatchAdmin(SimpleHistoryAdmin):
     def session_times(self, batch):
         return f"{batch.days_label} {batch.session_times_label} ({batch.timezone})"
 
-    # Seat counts are the batch's own ledger: no query per row.
-
-    @admin.display(description="seats taken", ordering="seats_taken")
-    def seats_taken(self, batch):
-        return batch.seats_taken
-
-    @admin.display(description="held by offers", ordering="seats_held")
-    def seats_held(self, batch):
-        """Seats kept for people on the waiting list who have an open offer."""
-        return batch.seats_held
+    # Seat counts are the batch's own ledger (the list shows its fields): no query per row.
 
     @admin.display(description="seats left", ordering=SEATS_LEFT)
     def seats_left(self, batch):
         if batch.seats_left is None:
             return "Unlimited"
         return "Full" if batch.is_full else batch.seats_left
-
-    @admin.display(description="waiting", ordering="waiting_count")
-    def waiting_count(self, batch):
-        return batch.waiting_count
 
     @admin.display(description="minimum", ordering="min_participants")
     def minimum(self, batch):

@@ -1,8 +1,10 @@
 import uuid
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
+from django.http import QueryDict
 
 from courses.models import Batch
 
@@ -93,8 +95,9 @@ class EnquiryForm(forms.Form):
 
     def clear_batch(self) -> None:
         """Re-render as a plain course enquiry, keeping everything else the learner typed."""
-        self.data = self.data.copy()
-        self.data["batch"] = ""
+        data = cast(QueryDict, self.data).copy()
+        data["batch"] = ""
+        self.data = data
 
 
 class WaitlistForm(EnquiryForm):

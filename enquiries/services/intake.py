@@ -56,7 +56,9 @@ class Attribution:
 
     @classmethod
     def from_mapping(cls, values: dict, *, came_from: str = "") -> "Attribution":
-        limits = {field.name: field.max_length for field in Enquiry._meta.fields}
+        limits = {
+            field.name: field.max_length for field in Enquiry._meta.fields if field.max_length
+        }
         known = {
             name: clean_text(str(values.get(name, "")), limit=limits[name])
             for name in cls.__dataclass_fields__

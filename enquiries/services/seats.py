@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.tasks import task
 from django.utils import timezone
 
+from courses.history import record_change
 from courses.models import Batch
 
 from ..mail import notices
@@ -125,29 +126,33 @@ class Drift:
 
 
 def ledger_drift() -> list[Drift]:
-    """Every batch whose stored ledger differs from a recount of its rows (one query)."""
+    """Every batch whose stored ledger differs from a recount of its rows (two queries)."""
     recounts = _recounts()
-    batches = (
-        Batch.objects.select_related("course")
-        .annotate(**recounts)
+    rows = (
+        Batch.objects.annotate(**recounts)
         .exclude(
             Q(seats_taken=recounts["counted_taken"])
             & Q(seats_held=recounts["counted_held"])
             & Q(waiting_count=recounts["counted_waiting"])
         )
         .order_by("pk")
+        .values_list("pk", *recounts)
     )
+    counted = {
+        pk: Ledger(taken=taken, held=held, waiting=waiting) for pk, taken, held, waiting in rows
+    }
+    batches = Batch.objects.select_related("course").in_bulk(list(counted))
     return [
         Drift(
-            batch=batch,
+            batch=batches[pk],
             stored=Ledger(
-                taken=batch.seats_taken, held=batch.seats_held, waiting=batch.waiting_count
+                taken=batches[pk].seats_taken,
+                held=batches[pk].seats_held,
+                waiting=batches[pk].waiting_count,
             ),
-            counted=Ledger(
-                taken=batch.counted_taken, held=batch.counted_held, waiting=batch.counted_waiting
-            ),
+            counted=ledger,
         )
-        for batch in batches
+        for pk, ledger in counted.items()
     ]
 
 
@@ -175,7 +180,7 @@ def _check_not_spam(enquiry: Enquiry | None) -> None:
         raise SeatError("This enquiry is marked as spam; move it back to new first.")
 
 
-def _mark_enrolled(enquiry: Enquiry | None, *, by: AbstractBaseUser | None) -> None:
+def _mark_enrolled(enquiry: Enquiry | None, *, by: User | None) -> None:
     """Move the learner's enquiry to enrolled where the pipeline allows (not from spam)."""
     if enquiry is None:
         return
@@ -199,7 +204,7 @@ def enroll(
     batch: Batch,
     learner: Learner,
     enquiry: Enquiry | None = None,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
 ) -> Enrollment | WaitlistEntry:
     """Confirm a seat if one is free, else put the learner on the batch's waiting list.
 
@@ -259,9 +264,9 @@ def join_waitlist(
         raise SeatError("We can only keep your place when you agree to be contacted.")
     with transaction.atomic():
         batch = _lock_batch(batch.pk)
-        _check_taking_learners(batch)
-        if batch.start_date < timezone.localdate() or not batch.is_published:
-            raise BatchNotTakingLearners("This batch is not taking a waiting list.")
+        reason = batch.closed_reason()  # the public rule of an open batch
+        if reason:
+            raise BatchNotTakingLearners(reason)
         _expire_lapsed(batch)
         _offer_free_seats(batch)
         if not batch.is_full:
@@ -348,16 +353,14 @@ def waiting_position(entry: WaitlistEntry) -> int | None:
     )
 
 
-def move_in_waitlist(
-    *, entry: WaitlistEntry, position: int, by: AbstractBaseUser | None
-) -> WaitlistEntry:
+def move_in_waitlist(*, entry: WaitlistEntry, position: int, by: User | None) -> WaitlistEntry:
     """Staff put a place elsewhere in the queue; under the batch's lock, so it cannot race an
     offer being made from the same list."""
     with transaction.atomic():
         _lock_batch(entry.batch_id)
         locked = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
         locked.position = position
-        locked._history_user = by
+        record_change(locked, by=by)
         locked.full_clean(validate_constraints=False)
         locked.save(update_fields=["position"])
     return locked
@@ -416,10 +419,14 @@ def accept_offer(*, token: str) -> Enrollment:
     with transaction.atomic():
         batch = _lock_batch(entry.batch_id)
         entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
-        if entry.status == WaitlistEntry.Status.ACCEPTED and entry.enrollment_id:
+        if entry.status == WaitlistEntry.Status.ACCEPTED and entry.enrollment is not None:
             return entry.enrollment
-        now = timezone.now()
-        if entry.status != WaitlistEntry.Status.OFFERED or entry.offer_expires_at <= now:
+        expires = entry.offer_expires_at
+        if (
+            entry.status != WaitlistEntry.Status.OFFERED
+            or expires is None
+            or expires <= timezone.now()
+        ):
             raise OfferNotValid(
                 "This offer is no longer valid: it has expired or passed to the next person."
             )
@@ -488,7 +495,7 @@ def expire_offers_task(batch_id: int) -> int:
 # Seats changed by staff
 
 
-def cancel_enrollment(*, enrollment: Enrollment, by: AbstractBaseUser | None) -> Enrollment:
+def cancel_enrollment(*, enrollment: Enrollment, by: User | None) -> Enrollment:
     """Free a seat; the next person waiting is offered it."""
     with transaction.atomic():
         batch = _lock_batch(enrollment.batch_id)
@@ -497,14 +504,14 @@ def cancel_enrollment(*, enrollment: Enrollment, by: AbstractBaseUser | None) ->
             return enrollment
         enrollment.status = Enrollment.Status.CANCELLED
         enrollment.ended_at = timezone.now()
-        enrollment._history_user = by
+        record_change(enrollment, by=by)
         enrollment.save(update_fields=["status", "ended_at"])
         notices.queue_seat_changed(enrollment=enrollment, template="seat_cancelled")
         _offer_free_seats(batch)
     return enrollment
 
 
-def transfer(*, enrollment: Enrollment, to_batch: Batch, by: AbstractBaseUser | None) -> Enrollment:
+def transfer(*, enrollment: Enrollment, to_batch: Batch, by: User | None) -> Enrollment:
     """Move a learner's seat to another batch of the same course, if it has a free seat."""
     with transaction.atomic():
         # Lock both batches in id order, so two opposite transfers cannot deadlock.
@@ -532,14 +539,12 @@ def transfer(*, enrollment: Enrollment, to_batch: Batch, by: AbstractBaseUser | 
             email=enrollment.email,
             phone=enrollment.phone,
         )
-        moved._history_user = by
-        moved._change_reason = f"Transferred from {source}"
+        record_change(moved, by=by, reason=f"Transferred from {source}")
         moved.save()
         enrollment.status = Enrollment.Status.TRANSFERRED
         enrollment.ended_at = timezone.now()
         enrollment.transferred_to = moved
-        enrollment._history_user = by
-        enrollment._change_reason = f"Transferred to {target}"
+        record_change(enrollment, by=by, reason=f"Transferred to {target}")
         enrollment.save(update_fields=["status", "ended_at", "transferred_to"])
         _write_ledger(target)
         notices.queue_seat_changed(
@@ -549,9 +554,7 @@ def transfer(*, enrollment: Enrollment, to_batch: Batch, by: AbstractBaseUser | 
     return moved
 
 
-def change_capacity(
-    *, batch: Batch, capacity: int | None, by: AbstractBaseUser | None
-) -> list[WaitlistEntry]:
+def change_capacity(*, batch: Batch, capacity: int | None, by: User | None) -> list[WaitlistEntry]:
     """Set a batch's number of seats; freed seats are offered to those waiting at once.
 
     Refused below the seats already confirmed or held by an open offer (CapacityBelowLedger,
@@ -573,7 +576,7 @@ def change_capacity(
             locked.full_clean(validate_unique=False)
         except ValidationError as error:
             raise SeatError(" ".join(error.messages)) from error
-        locked._history_user = by
+        record_change(locked, by=by)
         locked.save(update_fields=["capacity", "updated_at"])
         offered = _offer_free_seats(locked)
     batch.capacity = locked.capacity
