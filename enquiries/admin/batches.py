@@ -22,25 +22,37 @@ from courses.models import Batch
 from .. import services
 from ..models import Enquiry
 from ..services import seats
-from .common import describe_enrolment
+from .common import count_of, describe_enrolment
 from .seats import AddLearnerForm, can_see_seats, can_see_waiting, seat_section
-
-count_of = courses_admin.count_of
-
-
-_LIST = courses_admin.BatchAdmin.list_display
-_AFTER_SEATS = _LIST.index("minimum") + 1
 
 
 @admin.register(Batch)
 class BatchAdmin(courses_admin.BatchAdmin):
-    list_display = [*_LIST[:_AFTER_SEATS], "enquiry_count", *_LIST[_AFTER_SEATS:]]
+    list_display = [
+        "course",
+        "month",
+        "track",
+        "start_date",
+        "end_date",
+        "session_times",
+        "delivery",
+        "capacity",
+        "seats_taken",
+        "seats_held",
+        "seats_left",
+        "waiting_count",
+        "minimum",
+        "enquiry_count",
+        "status",
+        "is_published",
+    ]
     actions = [*courses_admin.BatchAdmin.actions, "cancel_batches"]
     change_form_template = "admin/courses/batch/seats_change_form.html"
 
     def get_readonly_fields(self, request, obj=None):
-        # Cancelling must release seats and tell people: only the "Cancel batches" action
-        # (services.cancel_batch) does that, so an existing batch's status is not a form field.
+        # Cancelling must release seats and tell people: the "Cancel batches" action
+        # (services.cancel_batch) does that, so an existing batch's status is not a form field
+        # (and the database refuses a cancelled batch that still holds a seat).
         readonly = list(super().get_readonly_fields(request, obj))
         return [*readonly, "status"] if obj is not None else readonly
 
