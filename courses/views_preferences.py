@@ -1,8 +1,7 @@
 """The footer's zone picker: remember the zone a visitor wants times shown in."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -14,11 +13,13 @@ from .time_zones import BATCH_ZONE_ONLY, UnknownTimeZone, remember_viewer_zone
 def set_viewer_zone(request: HttpRequest) -> HttpResponse:
     """Set (or clear) the viewer_tz cookie, then go back to the page the form was on."""
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Only a path on this site: anything else ("UTC", another host) goes home. The redirect
+    # is built from the URL itself, never read as a view name.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = reverse("courses:home")
-    response = redirect(next_url)
+    response = HttpResponseRedirect(next_url)
     choice = request.POST.get("zone", "").strip()
     try:
         remember_viewer_zone(response, choice, secure=request.is_secure())

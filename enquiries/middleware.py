@@ -7,6 +7,14 @@ UTM_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_c
 SKIPPED_PREFIXES = ("/admin/", "/static/")
 
 
+def _host(url: str) -> str:
+    """The host part of a URL; "" for one that cannot be parsed (a Referer is any text)."""
+    try:
+        return urlsplit(url).netloc
+    except ValueError:
+        return ""
+
+
 class AttributionMiddleware:
     """Remember where a visit came from (landing page, external referrer, utm_* parameters).
 
@@ -31,7 +39,7 @@ class AttributionMiddleware:
             if request.GET.get(key)
         }
         referrer = clean_text(request.headers.get("referer", ""), limit=500)
-        external = bool(referrer) and urlsplit(referrer).netloc not in ("", request.get_host())
+        external = bool(referrer) and _host(referrer) not in ("", request.get_host())
         if not utm and not external:
             return
         request.session[ATTRIBUTION_SESSION_KEY] = {
