@@ -1,5 +1,7 @@
 """What an enquiry export holds (CSV or XLSX from the admin): readable columns, one query."""
 
+import re
+
 from import_export import resources, widgets
 from import_export.fields import Field
 
@@ -9,12 +11,31 @@ from .models import Enquiry
 MOMENT = "%Y-%m-%d %H:%M:%S %Z"
 
 
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP's CSV injection
+# list). django-import-export's own escaping only drops a leading "=", which changes the text
+# and leaves "+", "-" and "@" live.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?\d+")  # an E.164 phone number runs nothing
+
+
+def spreadsheet_safe(value):
+    """Text a spreadsheet shows as typed: a leading apostrophe makes a formula plain text."""
+    formula = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+    if formula and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def column(attribute: str, name: str, widget=None) -> Field:
     return Field(attribute=attribute, column_name=name, widget=widget, readonly=True)
 
 
 class EnquiryResource(resources.ModelResource):
     """Export only: the admin never imports enquiries (they come from learners, via the site)."""
+
+    def export_field(self, field, instance, **kwargs):
+        # Learners write names and messages: none of it may run as a formula in CSV or XLSX.
+        return spreadsheet_safe(super().export_field(field, instance, **kwargs))
 
     reference = column("reference", "reference")
     created_at = column("created_at", "created", widgets.DateTimeWidget(MOMENT))

@@ -798,6 +798,33 @@ def test_csv_export_holds_the_filtered_list_in_readable_columns(admin_client, ex
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("format_choice", [CSV_FORMAT, XLSX_FORMAT])
+def test_export_writes_what_a_learner_typed_as_text_never_as_a_formula(admin_client, format_choice):
+    make_enquiry(
+        name="@SUM(A1:A9)",
+        email="mallory@example.com",
+        phone="+919812345601",
+        message='=HYPERLINK("http://evil.example/","Click")',
+    )
+    make_enquiry(name="-2+3", email="eve@example.com", message="+cmd|' /C calc'!A0")
+
+    response = admin_client.post(EXPORT, {"format": format_choice, "resource": "0"})
+
+    rows = csv_rows(response) if format_choice == CSV_FORMAT else xlsx_rows(response)
+    by_email = {row["email"]: row for row in rows}
+    assert by_email["mallory@example.com"]["name"] == "'@SUM(A1:A9)"
+    assert by_email["mallory@example.com"]["message"] == (
+        '\'=HYPERLINK("http://evil.example/","Click")'
+    )
+    assert by_email["mallory@example.com"]["phone"] == "+919812345601"
+    assert by_email["eve@example.com"]["name"] == "'-2+3"
+    assert by_email["eve@example.com"]["message"] == "'+cmd|' /C calc'!A0"
+    if format_choice == XLSX_FORMAT:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+@pytest.mark.django_db
 def test_xlsx_export_holds_the_filtered_list(admin_client, export_data):
     _, _, contacted = export_data
 
