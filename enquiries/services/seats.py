@@ -225,7 +225,7 @@ def enroll(
         if batch.is_full and not holds_offer:
             entry = _add_to_waitlist(batch, learner=learner, enquiry=enquiry, consented=False)
             if entry.status == WaitlistEntry.Status.UNCONFIRMED:  # staff vouch for them now
-                _confirm(batch, entry)
+                _confirm(entry)
             _write_ledger(batch)
             return entry
         enrollment = Enrollment(
@@ -279,8 +279,8 @@ def join_waitlist(
         if existing is not None:
             _resend_place(existing)
             return existing
+        # An unconfirmed place is not in the ledger: nothing to recount until it is confirmed.
         entry = _add_to_waitlist(batch, learner=learner, enquiry=enquiry, consented=True)
-        _write_ledger(batch)
     return entry
 
 
@@ -331,16 +331,16 @@ def confirm_place(*, token: str) -> WaitlistEntry | None:
         entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
         if entry.status == WaitlistEntry.Status.UNCONFIRMED:
             entry.email_confirmed_at = timezone.now()
-            _confirm(batch, entry)
+            _confirm(entry)
             _offer_free_seats(batch)
     entry.refresh_from_db()
     return entry
 
 
-def _confirm(batch: Batch, entry: WaitlistEntry) -> None:
+def _confirm(entry: WaitlistEntry) -> None:
+    """The place now waits for a seat; the caller writes the ledger."""
     entry.status = WaitlistEntry.Status.WAITING
     entry.save(update_fields=["status", "email_confirmed_at"])
-    _write_ledger(batch)
     notices.queue_waitlist_joined(entry, position=waiting_position(entry))
 
 
@@ -561,8 +561,7 @@ def change_capacity(*, batch: Batch, capacity: int | None, by: User | None) -> l
     with the numbers), whoever asks: the admin, the shell or a script.
     """
     with transaction.atomic():
-        locked = _lock_batch(batch.pk)
-        _write_ledger(locked)
+        locked = _lock_batch(batch.pk)  # its ledger, read under the lock, is current
         in_use = locked.seats_taken + locked.seats_held
         if capacity is not None and capacity < in_use:
             raise CapacityBelowLedger(
