@@ -206,6 +206,9 @@ EMAIL_MAX_ATTEMPTS = int(os.environ.get("BATCHWISE_EMAIL_MAX_ATTEMPTS", "8"))
 
 # Exports need the "export" permission (enquiries.export_enquiry), given to the Sales group.
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# Control characters a learner pasted (a vertical tab, a form feed) cannot be stored in XLSX:
+# they are written as U+FFFD instead of failing the whole export.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 # A strict policy: no inline scripts or styles anywhere on the public site.
 SECURE_CSP = {

@@ -1048,3 +1048,15 @@ def test_outbox_query_count_is_the_same_for_5_and_100_emails(admin_client):
         return len(queries)
 
     assert queries_for_rows(5) == queries_for_rows(100)
+
+
+@pytest.mark.django_db
+def test_xlsx_export_of_a_message_with_control_characters_still_downloads(admin_client):
+    # A learner can paste a vertical tab or a form feed; XLSX cannot hold them.
+    make_enquiry(name="Vera Tab", email="vera@example.com", message="line one\x0bline two\x0c")
+
+    response = admin_client.post(EXPORT, {"format": XLSX_FORMAT, "resource": "0"})
+
+    assert response.status_code == 200
+    row = next(row for row in xlsx_rows(response) if row["email"] == "vera@example.com")
+    assert row["message"].startswith("line one")
