@@ -373,7 +373,7 @@ def issue_new_place_link(*, entry: WaitlistEntry, by: User | None) -> WaitlistEn
     with transaction.atomic():
         locked = (
             WaitlistEntry.objects.select_for_update()
-            .select_related("batch__course", "enquiry")
+            .select_related("batch__course")
             .get(pk=entry.pk)
         )
         locked.token = new_token()
