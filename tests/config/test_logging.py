@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.log import configure_logging
 
 from config.logs import logging_config, redact_private_links
@@ -98,7 +99,7 @@ def test_json_lines_are_one_object_each_without_the_request_or_the_token(client,
 
 
 def test_an_unknown_log_format_stops_start_up():
-    with pytest.raises(Exception, match="DJANGO_LOG_FORMAT is text or json"):
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_LOG_FORMAT is text or json"):
         logging_config(log_format="xml", level="INFO")
 
 
