@@ -6,11 +6,14 @@ start-up, so a production deployment can never run on a development secret.
 
 import os
 import tempfile
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -196,7 +199,10 @@ if _email_host:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Batchwise <courses@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who is emailed a server error (500), with its traceback: "Ada <ada@example.com>, ops@…".
+ADMINS = [address for _, address in getaddresses([os.environ.get("DJANGO_ADMINS", "")]) if address]
+# The sender of those error emails.
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Where new-enquiry notifications go when the enquiry has no owner.
 ENQUIRY_NOTIFY_EMAIL = os.environ.get("ENQUIRY_NOTIFY_EMAIL", "")
 # Absolute links in emails (to the admin, to the schedule).
@@ -234,12 +240,22 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
 )
 if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS: a site that redirects every request to HTTPS already serves nothing over HTTP, so
+# browsers are told to skip the insecure first request for a year. Subdomains and preloading
+# reach beyond this host and are hard to undo: each is off until set.
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_HSTS_SECONDS", "31536000" if SECURE_SSL_REDIRECT else "0")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+# Preloading is a deliberate, near-permanent step (and only for a registrable domain, never a
+# subdomain like courses.example.com): off is a decision, not something to be warned about.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 SITE_NAME = os.environ.get("BATCHWISE_SITE_NAME", "Batchwise")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-}
+# One line per event on stderr, as text or (DJANGO_LOG_FORMAT=json) one JSON object per line.
+LOGGING = logging_config(
+    log_format=os.environ.get("DJANGO_LOG_FORMAT", "text"),
+    level=os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+)

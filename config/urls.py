@@ -6,6 +6,8 @@ from courses.sitemaps import SITEMAPS
 from courses.views_feeds import robots_txt
 from enquiries.views.staff import staff_dashboard
 
+handler500 = "config.views.server_error"
+
 admin.site.site_header = "Batchwise back office"
 admin.site.site_title = "Batchwise"
 admin.site.index_title = "Courses, batches and enquiries"

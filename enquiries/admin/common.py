@@ -3,6 +3,8 @@
 import datetime as dt
 
 from django.contrib import messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -70,3 +72,25 @@ class EnquiryHistoryContext(HistoricalRecordContextHelper):
         if isinstance(value, dt.date):
             return f"{value:%a %d %b %Y}"
         return super().prepare_delta_change_value(change, value)
+
+
+# The confirmation page of an action that emails people (plans, new private links).
+CONFIRMATION_PAGE = "admin/enquiries/plan_confirmation.html"
+
+
+def confirmation_page(request, model_admin, *, title, question, rows, confirm, **extra):
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.opts,
+        "question": question,
+        "rows": rows,
+        "confirm": confirm,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "back_url": reverse(
+            f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_changelist"
+        ),
+        "media": model_admin.media,
+        **extra,
+    }
+    return TemplateResponse(request, CONFIRMATION_PAGE, context)

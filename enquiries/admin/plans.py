@@ -10,23 +10,18 @@ import zoneinfo
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Min
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from ..models import OneOnOneRequest, PlanSession, TrainingPlan, Weekday
 from ..services import one_on_one
-from .common import count_of, when
-
-# The confirmation page both plan actions show before they email anyone.
-CONFIRMATION_PAGE = "admin/enquiries/plan_confirmation.html"
+from .common import confirmation_page, count_of, when
 
 
 def change_link(obj, text: str) -> str:
@@ -42,24 +37,6 @@ def preferences_summary(request: OneOnOneRequest) -> str:
         f"{request.session_minutes} min × {request.sessions_per_week} a week for "
         f"{count_of(request.weeks, 'week', 'weeks')}, from {request.earliest_start:%a %d %b %Y}"
     )
-
-
-def confirmation_page(request, model_admin, *, title, question, rows, confirm, **extra):
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": title,
-        "opts": model_admin.opts,
-        "question": question,
-        "rows": rows,
-        "confirm": confirm,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "back_url": reverse(
-            f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_changelist"
-        ),
-        "media": model_admin.media,
-        **extra,
-    }
-    return TemplateResponse(request, CONFIRMATION_PAGE, context)
 
 
 # Requests
@@ -393,7 +370,7 @@ class TrainingPlanAdmin(admin.ModelAdmin):
         "request__enquiry__email",
     ]
     ordering = ["-created_at"]
-    actions = ["notify_learner"]
+    actions = ["notify_learner", "issue_new_links"]
     readonly_fields = [
         "enquiry_link",
         "preferences",
@@ -548,5 +525,39 @@ class TrainingPlanAdmin(admin.ModelAdmin):
             request,
             f"{count_of(told, 'learner', 'learners')} will be emailed about their plan.",
             messages.SUCCESS if told else messages.INFO,
+        )
+        return None
+
+    @admin.action(
+        description="Email a new private link (the old one stops working)…", permissions=["change"]
+    )
+    def issue_new_links(self, request, queryset):
+        plans = list(queryset.select_related("request__enquiry"))
+        if request.POST.get("post") != "yes":
+            return confirmation_page(
+                request,
+                self,
+                title="Email new private links",
+                question=(
+                    f"Give {count_of(len(plans), 'plan', 'plans')} a new private link and email "
+                    "it to the learner's own address? The old page and calendar links stop "
+                    "working at once."
+                ),
+                rows=[
+                    f"{plan.request.enquiry.reference} · {plan.request.enquiry.name} "
+                    f"<{plan.request.enquiry.email}>"
+                    for plan in plans
+                ],
+                confirm=f"Yes, email {count_of(len(plans), 'new link', 'new links')}",
+                objects=plans,
+                action="issue_new_links",
+            )
+        for plan in plans:
+            one_on_one.issue_new_plan_link(plan=plan, by=request.user)
+        self.message_user(
+            request,
+            f"{count_of(len(plans), 'learner', 'learners')} will be emailed a new private link; "
+            "the old links no longer work.",
+            messages.SUCCESS,
         )
         return None

@@ -25,7 +25,7 @@ from courses.models import Batch
 from ..models import Enrollment, WaitlistEntry
 from ..phones import PHONE_HELP, normalise_phone
 from ..services import seats
-from .common import EnquiryHistoryContext, count_of, enquiry_link, when
+from .common import EnquiryHistoryContext, confirmation_page, count_of, enquiry_link, when
 
 
 def seats_word(number: int) -> str:
@@ -366,7 +366,7 @@ class WaitlistEntryAdmin(SeatRecordAdmin):
     ]
     # Only the position is edited, in the list or on an entry's page.
     readonly_fields = [name for name in fields if name != "position"]
-    actions = ["offer_free_seats_now"]
+    actions = ["offer_free_seats_now", "issue_new_links"]
 
     def get_queryset(self, request):
         # Place in line as seats.waiting_position counts it, in the list's one query.
@@ -434,6 +434,37 @@ class WaitlistEntryAdmin(SeatRecordAdmin):
                     f"No seat offered in {batch}: it has no free seat or nobody is waiting.",
                     messages.WARNING,
                 )
+        return None
+
+    @admin.action(
+        description="Email a new private link (the old one stops working)…",
+        permissions=["change"],
+    )
+    def issue_new_links(self, request, queryset):
+        """Confirmation (whose link, to which address) → seats.issue_new_place_link."""
+        entries = list(queryset.select_related("batch__course"))
+        if request.POST.get("post") != "yes":
+            return confirmation_page(
+                request,
+                self,
+                title="Email new private links",
+                question=(
+                    f"Give {count_of(len(entries), 'place', 'places')} a new private link and "
+                    "email it to the learner's own address? The old link stops working at once."
+                ),
+                rows=[f"{entry.name} <{entry.email}> · {entry.batch}" for entry in entries],
+                confirm=f"Yes, email {count_of(len(entries), 'new link', 'new links')}",
+                objects=entries,
+                action="issue_new_links",
+            )
+        for entry in entries:
+            seats.issue_new_place_link(entry=entry, by=request.user)
+        self.message_user(
+            request,
+            f"{count_of(len(entries), 'learner', 'learners')} will be emailed a new private "
+            "link; the old links no longer work.",
+            messages.SUCCESS,
+        )
         return None
 
     def _offer_confirmation_page(self, request, queryset, batches):

@@ -84,6 +84,17 @@ def queue_waitlist_joined(entry, *, position: int | None) -> OutgoingEmail:
     )
 
 
+def queue_new_place_link(entry) -> OutgoingEmail:
+    """To the learner whose place was given a new private link: the new link only."""
+    return queue_email(
+        kind=OutgoingEmail.Kind.WAITLIST,
+        to=entry.email,
+        template="waitlist_new_link",
+        context={"entry": entry, "batch": entry.batch, **_place_urls(entry)},
+        enquiry=entry.enquiry,
+    )
+
+
 def queue_already_seated(enrollment) -> OutgoingEmail:
     """To someone who asked for a waiting-list place in a batch where they have a seat."""
     return queue_email(

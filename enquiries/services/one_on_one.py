@@ -31,7 +31,15 @@ from courses.history import record_change
 from courses.models import Course, validate_time_zone
 
 from ..mail import outbox
-from ..models import Enquiry, OneOnOneRequest, OutgoingEmail, PlanSession, TrainingPlan, Weekday
+from ..models import (
+    Enquiry,
+    OneOnOneRequest,
+    OutgoingEmail,
+    PlanSession,
+    TrainingPlan,
+    Weekday,
+    new_token,
+)
 from .intake import Attribution, submit_enquiry
 from .pipeline import add_note
 
@@ -352,6 +360,34 @@ def notify_plan_changed(*, plan: TrainingPlan, by: User | None = None) -> Outgoi
             text="The learner was emailed that their training plan changed.",
         )
     return email
+
+
+def issue_new_plan_link(*, plan: TrainingPlan, by: User | None) -> TrainingPlan:
+    """Give the plan a new private link and email it to the learner's address: the old page
+    and calendar links (forwarded, leaked) stop working at once."""
+    with transaction.atomic():
+        plan = (
+            TrainingPlan.objects.select_for_update()
+            .select_related("request__enquiry__course")
+            .get(pk=plan.pk)
+        )
+        plan.token = new_token()
+        record_change(
+            plan,
+            by=by,
+            reason="New private link emailed to the learner; the old page and calendar links "
+            "no longer work",
+        )
+        # The token only: not a change to the sessions, so no new calendar revision.
+        plan.save(update_fields=["token"])
+        _queue_plan_email(plan, list(plan.sessions.all()), template="training_plan_new_link")
+        add_note(
+            enquiry=plan.request.enquiry,
+            author=by,
+            text="The learner was emailed a new private link to their training plan; "
+            "the old link no longer works.",
+        )
+    return plan
 
 
 def _queue_plan_email(plan: TrainingPlan, sessions: list[PlanSession], *, template: str):

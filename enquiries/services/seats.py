@@ -28,7 +28,7 @@ from courses.history import record_change
 from courses.models import Batch
 
 from ..mail import notices
-from ..models import Enquiry, Enrollment, WaitlistEntry
+from ..models import Enquiry, Enrollment, WaitlistEntry, new_token
 from .pipeline import ALLOWED_TRANSITIONS, change_status
 
 
@@ -363,6 +363,28 @@ def move_in_waitlist(*, entry: WaitlistEntry, position: int, by: User | None) ->
         record_change(locked, by=by)
         locked.full_clean(validate_constraints=False)
         locked.save(update_fields=["position"])
+    return locked
+
+
+def issue_new_place_link(*, entry: WaitlistEntry, by: User | None) -> WaitlistEntry:
+    """Give the place a new private link and email it to the learner's address: the old link
+    (forwarded, leaked) stops working at once. Under the place's row lock, so a link being
+    opened or accepted sees either the old token or the new one."""
+    with transaction.atomic():
+        locked = (
+            WaitlistEntry.objects.select_for_update()
+            .select_related("batch__course")
+            .get(pk=entry.pk)
+        )
+        locked.token = new_token()
+        # The history says why; the token itself is never in it (excluded_fields).
+        record_change(
+            locked,
+            by=by,
+            reason="New private link emailed to the learner; the old link no longer works",
+        )
+        locked.save(update_fields=["token"])
+        notices.queue_new_place_link(locked)
     return locked
 
 

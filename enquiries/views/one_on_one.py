@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from courses.models import Course
@@ -12,6 +11,7 @@ from .. import services
 from ..forms import OneOnOneForm
 from ..models import TrainingPlan
 from ..services import one_on_one
+from .private import private_page
 from .public import RECEIVED_SESSION_KEY, attribution
 
 
@@ -53,12 +53,12 @@ def _plan_or_404(token: str) -> TrainingPlan:
 
 
 @require_safe
-@never_cache
+@private_page
 def training_plan(request: HttpRequest, token: str) -> HttpResponse:
     """The learner's private page: every session in their own time zone."""
     plan = _plan_or_404(token)
     sessions = one_on_one.local_sessions(plan, plan.sessions.all())
-    response = render(
+    return render(
         request,
         "enquiries/training_plan.html",
         {
@@ -68,12 +68,10 @@ def training_plan(request: HttpRequest, token: str) -> HttpResponse:
             "sessions": sessions,
         },
     )
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 @require_safe
-@never_cache
+@private_page
 def training_plan_calendar(request: HttpRequest, token: str) -> HttpResponse:
     """The plan as an .ics file to import into any calendar."""
     plan = _plan_or_404(token)
@@ -83,5 +81,4 @@ def training_plan_calendar(request: HttpRequest, token: str) -> HttpResponse:
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{course.slug}-training-plan.ics"'
-    response["X-Robots-Tag"] = "noindex"
     return response

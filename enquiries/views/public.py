@@ -11,6 +11,7 @@ from ..forms import EnquiryForm, WaitlistForm
 from ..middleware import ATTRIBUTION_SESSION_KEY
 from ..models import Enquiry, WaitlistEntry
 from ..services import seats
+from .private import private_page
 
 RECEIVED_SESSION_KEY = "enquiry_received"
 WAITLIST_EMAIL_SESSION_KEY = "waitlist_emailed_to"
@@ -142,6 +143,7 @@ def _entry_or_404(token: str) -> WaitlistEntry:
     )
 
 
+@private_page
 def waitlist_place(request: HttpRequest, token: str) -> HttpResponse:
     """The learner's private page: their place, an offer to accept, or the seat they got.
 
@@ -156,6 +158,7 @@ def waitlist_place(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@private_page
 def waitlist_leave(request: HttpRequest, token: str) -> HttpResponse:
     entry = _entry_or_404(token)
     if request.method == "POST":
@@ -166,6 +169,7 @@ def waitlist_leave(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@private_page
 def offer_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The offer email links here; the place page shows the offer with its Accept button.
 

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.views.defaults import server_error
 
+from config.views import server_error
 from courses.models import Course
 from enquiries.services import seats
 from tests.factories import make_batch, make_category, make_course
