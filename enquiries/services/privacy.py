@@ -336,7 +336,7 @@ def _erase_emails(records: PersonRecords, *, identifiers: set[str]) -> None:
     for email in OutgoingEmail.objects.filter(pk__in=records.emails):
         email.subject = ERASED_TEXT
         email.body_text = email.body_html = email.last_error = ""
-        if _quotes(email.to, identifiers):
+        if email.to.lower() in identifiers:
             email.to = f"erased-email-{email.pk}@{ERASED_DOMAIN}"
         if email.status in (OutgoingEmail.Status.PENDING, OutgoingEmail.Status.SENDING):
             email.status = OutgoingEmail.Status.FAILED
