@@ -210,6 +210,12 @@ SITE_URL = os.environ.get("BATCHWISE_SITE_URL", "http://127.0.0.1:8000").rstrip(
 # Delivery attempts before an email is marked failed (backoff doubles from a minute).
 EMAIL_MAX_ATTEMPTS = int(os.environ.get("BATCHWISE_EMAIL_MAX_ATTEMPTS", "8"))
 
+# Privacy (docs/privacy.md): where data requests go (default: DEFAULT_FROM_EMAIL's address),
+# and the days after its last activity that a lead who never became a learner is anonymised
+# by `manage.py anonymise_old_leads` (0 or empty: never).
+PRIVACY_CONTACT_EMAIL = os.environ.get("BATCHWISE_PRIVACY_CONTACT_EMAIL", "")
+LEAD_RETENTION_DAYS = int(os.environ.get("BATCHWISE_LEAD_RETENTION_DAYS", "730") or 0)
+
 # Exports need the "export" permission (enquiries.export_enquiry), given to the Sales group.
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # Control characters a learner pasted (a vertical tab, a form feed) cannot be stored in XLSX:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("schedule/calendar.ics", views_feeds.schedule_calendar, name="schedule_calendar"),
     path("courses/<slug:slug>/calendar.ics", views_feeds.course_calendar, name="course_calendar"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("privacy/", views.privacy_notice, name="privacy"),
 ]

@@ -3,6 +3,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from . import privacy
 from .content import course_page_content
 from .forms import CatalogSearchForm, ScheduleFilterForm
 from .models import Article, Batch, Category, Course
@@ -103,5 +104,18 @@ def schedule(request: HttpRequest) -> HttpResponse:
             "months": group_by_month(batches),
             "batch_count": len(batches),
             "is_filtered": bool(filters),
+        },
+    )
+
+
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "courses/privacy.html",
+        {
+            "notice_version": privacy.NOTICE_VERSION,
+            "notice_date": privacy.NOTICE_DATE,
+            "contact_email": privacy.contact_email(),
+            "retention_days": privacy.lead_retention_days(),
         },
     )

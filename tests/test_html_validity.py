@@ -54,6 +54,7 @@ def public_pages(client) -> dict[str, str]:
         "one-on-one request": f"/courses/{course.slug}/one-on-one/",
         "one-on-one with errors": f"/courses/{course.slug}/one-on-one/",
         "training plan": f"/training-plan/{TrainingPlan.objects.first().token}/",
+        "privacy notice": "/privacy/",
         "not found": "/no-such-page/",
     }
     html = {

@@ -285,6 +285,9 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         "formatted_phone",
         "seat",
         "consent_at",
+        "consent_version",
+        "consent_text",
+        "erased_at",
         "created_at",
         "updated_at",
         *SOURCE_FIELDS,
@@ -306,7 +309,19 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         ),
         ("Enquiry", {"fields": ["kind", "course", "batch", "seat"]}),
         ("Learner", {"fields": ["name", "email", "phone", "formatted_phone", "message"]}),
-        ("Consent and record", {"fields": ["consent_at", "created_at", "updated_at"]}),
+        (
+            "Consent and record",
+            {
+                "fields": [
+                    "consent_at",
+                    "consent_version",
+                    "consent_text",
+                    "erased_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
         ("Source", {"fields": SOURCE_FIELDS, "classes": ["collapse"]}),
     ]
     actions = [
@@ -316,6 +331,8 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         "enrol_in_batch",
         "export_selected_csv",
         "export_selected_xlsx",
+        "export_person_data",
+        "erase_person",
     ]
 
     # Export (django-import-export): the filtered list from the "Export" button, or the
@@ -594,3 +611,77 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         filename = self.get_export_filename(request, queryset, file_format)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+    # A person's data (services.privacy), for superusers: everything kept about the address of
+    # the selected enquiries, as a JSON file, or erased after a confirmation page.
+
+    def has_superuser_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def _one_person(self, request, queryset) -> str | None:
+        """The one email address the selected enquiries share, or None (and why, to staff)."""
+        selected = list(queryset.values_list("email", "erased_at"))
+        if any(erased_at for _, erased_at in selected):
+            self.message_user(
+                request, "That person's details were already erased.", messages.WARNING
+            )
+            return None
+        if len({email.lower() for email, _ in selected}) != 1:
+            self.message_user(
+                request,
+                "Select the enquiries of one person (one email address) for a data request.",
+                messages.ERROR,
+            )
+            return None
+        return selected[0][0]
+
+    @admin.action(description="Export this person's data (JSON)", permissions=["superuser"])
+    def export_person_data(self, request, queryset):
+        email = self._one_person(request, queryset)
+        if email is None:
+            return None
+        data = services.privacy.export_person(email=email)
+        response = HttpResponse(
+            services.privacy.export_json(data), content_type="application/json; charset=utf-8"
+        )
+        reference = queryset.order_by("created_at").first().reference
+        response["Content-Disposition"] = f'attachment; filename="person-{reference}.json"'
+        return response
+
+    @admin.action(description="Erase this person", permissions=["superuser"])
+    def erase_person(self, request, queryset):
+        """Confirmation page (what will be erased) → services.privacy.erase_person."""
+        email = self._one_person(request, queryset)
+        if email is None:
+            return None
+        records = services.privacy.find_person(email=email)
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Erase this person",
+                "opts": self.opts,
+                "selected": list(queryset),
+                "email": email,
+                "counts": records.counts(),
+                "enquiries": Enquiry.objects.filter(pk__in=records.enquiries)
+                .select_related("course")
+                .order_by("created_at"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "media": self.media,
+            }
+            return TemplateResponse(request, "admin/enquiries/enquiry/erase_person.html", context)
+        try:
+            counts = services.privacy.erase_person(email=email, by=request.user)
+        except services.privacy.PrivacyError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None
+        self.message_user(
+            request,
+            f"Erased the person's data: {counts['enquiries']} "
+            f"enquir{'y' if counts['enquiries'] == 1 else 'ies'}, {counts['seats']} "
+            f"seat{'' if counts['seats'] == 1 else 's'}, {counts['waiting_list_places']} "
+            f"waiting-list place{'' if counts['waiting_list_places'] == 1 else 's'} and "
+            f"{counts['emails']} email{'' if counts['emails'] == 1 else 's'}, with their history.",
+            messages.SUCCESS,
+        )
+        return None

@@ -5,10 +5,21 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.http import QueryDict
+from django.urls import reverse
+from django.utils.html import format_html
 
+from courses import privacy
 from courses.models import Batch
 
 from ..phones import PHONE_HELP, normalise_phone
+
+
+def consent_help() -> str:
+    """Beside every consent box: where the privacy notice says what is done with the details."""
+    return format_html(
+        'What we keep, why, for how long, and your rights: <a href="{}">our privacy notice</a>.',
+        reverse("courses:privacy"),
+    )
 
 
 class EnquiryForm(forms.Form):
@@ -40,7 +51,7 @@ class EnquiryForm(forms.Form):
         help_text="Anything we should know: preferred dates, your background, questions.",
     )
     consent = forms.BooleanField(
-        label="I agree to be contacted by email or phone about this enquiry.",
+        label=privacy.ENQUIRY_CONSENT,
         error_messages={
             "required": "Please tick this box so we can contact you about your enquiry."
         },
@@ -61,6 +72,7 @@ class EnquiryForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("submission_token", uuid.uuid4())
         super().__init__(*args, **kwargs)
+        self.fields["consent"].help_text = consent_help()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> carries the token
@@ -104,7 +116,7 @@ class WaitlistForm(EnquiryForm):
     """Join a full batch's waiting list: a lead like Enquire Now, without a message."""
 
     consent = forms.BooleanField(
-        label="I agree to be contacted by email or phone about a seat in this batch.",
+        label=privacy.WAITLIST_CONSENT,
         error_messages={"required": "Please tick this box so we can offer you a seat."},
     )
 

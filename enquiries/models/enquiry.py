@@ -4,6 +4,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -77,11 +78,31 @@ class Enquiry(models.Model):
     )
     name = models.CharField(max_length=150)
     email = models.EmailField()
+    # Required in clean(), except on an erased enquiry, which keeps no phone.
     phone = models.CharField(
-        max_length=20, validators=[validate_e164], help_text="E.164, e.g. +919812345678."
+        max_length=20,
+        blank=True,
+        validators=[validate_e164],
+        help_text="E.164, e.g. +919812345678.",
     )
     message = models.TextField(blank=True)
     consent_at = models.DateTimeField(help_text="When the learner agreed to be contacted.")
+    consent_version = models.CharField(
+        "privacy notice version",
+        max_length=20,
+        blank=True,
+        help_text="The privacy notice in force when the learner agreed.",
+    )
+    consent_text = models.TextField(
+        blank=True, help_text="The sentence the learner ticked, as the form showed it."
+    )
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the learner's details were erased (on request, or by the retention "
+        "period); what remains identifies no one.",
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.NEW)
     lost_reason = models.CharField(max_length=20, choices=LostReason, blank=True)
     owner = models.ForeignKey(
@@ -150,6 +171,10 @@ class Enquiry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} · {self.name} · {self.course}"
+
+    def clean(self) -> None:
+        if not self.phone and self.erased_at is None:
+            raise ValidationError({"phone": "Give a phone number with its country code."})
 
     @property
     def is_open(self) -> bool:

@@ -122,6 +122,15 @@ class WaitlistEntry(models.Model):
     consent_at = models.DateTimeField(
         null=True, blank=True, help_text="When the learner agreed to be contacted."
     )
+    consent_version = models.CharField(
+        "privacy notice version",
+        max_length=20,
+        blank=True,
+        help_text="The privacy notice in force when the learner agreed.",
+    )
+    consent_text = models.TextField(
+        blank=True, help_text="The sentence the learner ticked, as the form showed it."
+    )
     status = models.CharField(max_length=12, choices=Status, default=Status.WAITING)
     email_confirmed_at = models.DateTimeField(
         null=True,

@@ -2,10 +2,10 @@
 
 intake (Enquire Now, waiting-list join, one-on-one request), pipeline (status, owner, notes),
 seats (the seat ledger: enrol, cancel, transfer, offers), cancellation (preview and act),
-one_on_one (training plans).
+one_on_one (training plans), privacy (a person's data: export, erasure, retention).
 """
 
-from . import cancellation, intake, one_on_one, pipeline, seats
+from . import cancellation, intake, one_on_one, pipeline, privacy, seats
 from .cancellation import cancel_batch
 from .intake import (
     Attribution,
@@ -57,6 +57,7 @@ __all__ = [
     "next_sales_owner",
     "one_on_one",
     "pipeline",
+    "privacy",
     "seats",
     "submit_enquiry",
 ]

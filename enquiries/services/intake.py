@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from courses import privacy
 from courses.models import Batch, Course
 
 from ..mail import notices
@@ -66,6 +67,13 @@ class Attribution:
         return cls(**(known | {"came_from": clean_text(came_from, limit=limits["came_from"])}))
 
 
+def consent_shown(kind: str) -> str:
+    """The sentence beside the consent box of the form that makes an enquiry of this kind."""
+    if kind == Enquiry.Kind.WAITING_LIST:
+        return privacy.WAITLIST_CONSENT
+    return privacy.ENQUIRY_CONSENT
+
+
 def ensure_batch_open(*, course: Course, batch: Batch) -> None:
     """Raise unless a learner may enquire about this batch of this course today."""
     if batch.course_id != course.pk:
@@ -115,9 +123,10 @@ def submit_enquiry(
         if batch is not None:
             ensure_batch_open(course=course, batch=batch)
 
+    kind = kind or (Enquiry.Kind.BATCH if batch else Enquiry.Kind.COURSE)
     enquiry = Enquiry(
         submission_token=submission_token,
-        kind=kind or (Enquiry.Kind.BATCH if batch else Enquiry.Kind.COURSE),
+        kind=kind,
         course=course,
         batch=batch,
         name=name.strip(),
@@ -125,6 +134,8 @@ def submit_enquiry(
         phone=phone,
         message=message.strip(),
         consent_at=timezone.now(),
+        consent_version=privacy.NOTICE_VERSION,
+        consent_text=consent_shown(kind),
         status=Enquiry.Status.SPAM if is_spam else Enquiry.Status.NEW,
         **asdict(attribution or Attribution()),
     )

@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.tasks import task
 from django.utils import timezone
 
+from courses import privacy
 from courses.history import record_change
 from courses.models import Batch
 
@@ -175,9 +176,11 @@ def _check_taking_learners(batch: Batch) -> None:
         raise BatchNotTakingLearners("This batch has already finished.")
 
 
-def _check_not_spam(enquiry: Enquiry | None) -> None:
+def _check_can_enrol(enquiry: Enquiry | None) -> None:
     if enquiry is not None and enquiry.status == Enquiry.Status.SPAM:
         raise SeatError("This enquiry is marked as spam; move it back to new first.")
+    if enquiry is not None and enquiry.erased_at is not None:
+        raise SeatError("This enquiry's details were erased: there is no one to enrol.")
 
 
 def _mark_enrolled(enquiry: Enquiry | None, *, by: User | None) -> None:
@@ -211,7 +214,7 @@ def enroll(
     Staff vouch for the learner, so a waiting-list place made here needs no email
     confirmation.
     """
-    _check_not_spam(enquiry)
+    _check_can_enrol(enquiry)
     with transaction.atomic():
         batch = _lock_batch(batch.pk)
         _check_taking_learners(batch)
@@ -312,6 +315,9 @@ def _add_to_waitlist(
         position=(last.position + 1) if last else 1,
         status=WaitlistEntry.Status.UNCONFIRMED,
         consent_at=timezone.now() if consented else None,
+        # Only the waiting-list form asks a learner to join: its sentence is what they ticked.
+        consent_version=privacy.NOTICE_VERSION if consented else "",
+        consent_text=privacy.WAITLIST_CONSENT if consented else "",
     )
     entry.full_clean(validate_constraints=False)
     entry.save()

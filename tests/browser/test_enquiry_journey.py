@@ -114,3 +114,10 @@ def test_public_page_has_no_axe_violations(
     # Each page lists the seeded course, so axe checks real cards and tables, not empty states.
     expect(page.get_by_role("main")).to_contain_text(catalog.course.title)
     assert_no_axe_violations(page)
+
+
+def test_privacy_notice_has_no_axe_violations(live_server, page: Page):
+    page.goto(f"{live_server.url}/privacy/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Privacy notice")
+    expect(page.get_by_role("main")).to_contain_text("Your rights")
+    assert_no_axe_violations(page)
