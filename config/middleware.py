@@ -1,6 +1,7 @@
 """A plain 503 while the database cannot be reached, instead of a 500 and a traceback."""
 
 import logging
+import sys
 from inspect import iscoroutinefunction
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.log import log_response
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,15 @@ def database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse
     return response
 
 
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the 503 for a database error that a middleware deeper than ours raised (the
+    attribution middleware loading a returning visitor's session); Django's 500 otherwise."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        return database_unavailable(request, error)
+    return defaults.server_error(request)
+
+
 class DatabaseUnavailableMiddleware:
     """Answer 503 with Retry-After when the database cannot be reached.
 
@@ -48,6 +59,7 @@ class DatabaseUnavailableMiddleware:
     middleware saving the session) come out of the next layer: Django wraps every layer so its
     exceptions become a 500 right there, so this calls the layer itself (functools.wraps keeps
     it as __wrapped__); any other exception still becomes Django's 500, one layer further out.
+    A layer deeper still is caught by Django, which calls server_error (handler500).
     """
 
     def __init__(self, get_response):

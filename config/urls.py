@@ -10,6 +10,9 @@ admin.site.site_header = "Batchwise back office"
 admin.site.site_title = "Batchwise"
 admin.site.index_title = "Courses, batches and enquiries"
 
+# A 503, not a 500, for a database that cannot be reached.
+handler500 = "config.middleware.server_error"
+
 urlpatterns = [
     # Before admin/, whose catch-all would otherwise answer this URL.
     path("admin/dashboard/", staff_dashboard, name="staff-dashboard"),

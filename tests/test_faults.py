@@ -14,7 +14,10 @@ import uuid
 import pytest
 import time_machine
 from django.db import connection
+from django.test import Client
+from django.urls import path
 
+from config import urls as site_urls
 from tests.factories import make_batch, make_course, make_enquiry
 
 NOW = dt.datetime(2027, 1, 11, 9, 0, tzinfo=dt.UTC)
@@ -102,6 +105,34 @@ def test_a_session_that_cannot_be_saved_after_the_view_is_a_503(client, database
     # A campaign visit is remembered in the session; the page itself reads no table, so the
     # database is first needed when the session is saved, after the view.
     assert_plain_503(client.get("/robots.txt?utm_source=newsletter"), caplog)
+
+
+def test_a_returning_visitor_from_a_campaign_gets_a_503_from_deeper_middleware(
+    database_down, caplog
+):
+    # Remembering the campaign loads the visitor's session in a middleware inside ours.
+    client = Client(raise_request_exception=False)
+    client.cookies["sessionid"] = "a" * 32
+    assert_plain_503(client.get("/robots.txt?utm_source=newsletter"), caplog)
+
+
+def broken(request):
+    raise RuntimeError("a bug, not the database")
+
+
+# This module is also the URLconf of the test below: the site's, plus a page with a bug.
+urlpatterns = [path("broken/", broken), *site_urls.urlpatterns]
+handler500 = site_urls.handler500
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.django_db
+def test_any_other_error_is_still_the_500_page(caplog):
+    response = Client(raise_request_exception=False).get("/broken/")
+
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+    assert "Retry-After" not in response
 
 
 def test_the_database_coming_back_serves_pages_again(client, database_down, monkeypatch):
