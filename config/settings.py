@@ -76,9 +76,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's probe is answered whatever Host it sends, over plain HTTP.
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth, which need the database: a plain 503 when it is unreachable.
+    "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -180,6 +184,8 @@ TASKS = {
 
 # Email: SMTP when EMAIL_HOST is set, otherwise printed to the console (development).
 _email_host = os.environ.get("EMAIL_HOST", "")
+# Seconds each step of an SMTP conversation may wait (not Django's deprecated EMAIL_TIMEOUT).
+SMTP_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 if _email_host:
     _email_port = int(os.environ.get("EMAIL_PORT", "587"))
     MAILERS = {
@@ -192,7 +198,7 @@ if _email_host:
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", default=_email_port == 587),
                 "use_ssl": env_bool("EMAIL_USE_SSL", default=_email_port == 465),
-                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
+                "timeout": SMTP_TIMEOUT,
             },
         }
     }
@@ -209,6 +215,20 @@ ENQUIRY_NOTIFY_EMAIL = os.environ.get("ENQUIRY_NOTIFY_EMAIL", "")
 SITE_URL = os.environ.get("BATCHWISE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Delivery attempts before an email is marked failed (backoff doubles from a minute).
 EMAIL_MAX_ATTEMPTS = int(os.environ.get("BATCHWISE_EMAIL_MAX_ATTEMPTS", "8"))
+# A claimed email whose worker died is offered again this many seconds after the claim. It
+# must outlast the slowest send, or an email still being sent would be sent twice: one send is
+# up to ten SMTP steps (connect, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA, the message, QUIT),
+# each waiting up to EMAIL_TIMEOUT.
+SMTP_STEPS_PER_SEND = 10
+EMAIL_CLAIM_TIMEOUT = int(os.environ.get("BATCHWISE_EMAIL_CLAIM_TIMEOUT", "900"))
+if EMAIL_CLAIM_TIMEOUT <= SMTP_STEPS_PER_SEND * SMTP_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"BATCHWISE_EMAIL_CLAIM_TIMEOUT ({EMAIL_CLAIM_TIMEOUT}s) must be longer than "
+        f"{SMTP_STEPS_PER_SEND} x EMAIL_TIMEOUT ({SMTP_STEPS_PER_SEND * SMTP_TIMEOUT}s)."
+    )
+# A task row still "running" this many seconds after it started belongs to a worker that died
+# (kill -9, a lost machine); `recover_stuck_tasks` marks it failed. Longer than any task runs.
+TASK_STUCK_AFTER = int(os.environ.get("BATCHWISE_TASK_STUCK_AFTER", "3600"))
 
 # Privacy (docs/privacy.md): where data requests go (default: DEFAULT_FROM_EMAIL's address),
 # and the days after its last activity that a lead who never became a learner is anonymised
@@ -259,6 +279,11 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 SITE_NAME = os.environ.get("BATCHWISE_SITE_NAME", "Batchwise")
+
+# /healthz reports "degraded" (still 200: a web node is fine when the worker is behind) when the
+# oldest due email or ready task has waited longer than this many seconds.
+HEALTH_EMAIL_BEHIND_AFTER = int(os.environ.get("BATCHWISE_HEALTH_EMAIL_BEHIND_AFTER", "900"))
+HEALTH_TASK_BEHIND_AFTER = int(os.environ.get("BATCHWISE_HEALTH_TASK_BEHIND_AFTER", "300"))
 
 # One line per event on stderr, as text or (DJANGO_LOG_FORMAT=json) one JSON object per line.
 LOGGING = logging_config(

@@ -6,11 +6,12 @@ from courses.sitemaps import SITEMAPS
 from courses.views_feeds import robots_txt
 from enquiries.views.staff import staff_dashboard
 
-handler500 = "config.views.server_error"
-
 admin.site.site_header = "Batchwise back office"
 admin.site.site_title = "Batchwise"
 admin.site.index_title = "Courses, batches and enquiries"
+
+# The 500 page (a 503 for a database that cannot be reached).
+handler500 = "config.views.server_error"
 
 urlpatterns = [
     # Before admin/, whose catch-all would otherwise answer this URL.

@@ -35,8 +35,10 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "status",
         "attempts",
         "next_attempt_at",
+        "claimed_at",
         "sent_at",
         "created_at",
+        "message_id",
         "last_error",
         "body_text",
     ]

@@ -2,7 +2,9 @@
 
 A task delivers each one after the transaction commits. When SMTP fails the row stays, and is
 retried with exponential backoff; a row is claimed before it is sent, so two workers never
-send the same email.
+send the same email. A worker that dies mid-send leaves its claim, which is offered again once
+it is older than any send takes (EMAIL_CLAIM_TIMEOUT): at least once, and every attempt carries
+the row's one Message-ID, so the receiving side can drop a second copy.
 """
 
 import datetime as dt
@@ -23,8 +25,6 @@ logger = logging.getLogger(__name__)
 
 FIRST_RETRY_DELAY = dt.timedelta(minutes=1)
 LONGEST_RETRY_DELAY = dt.timedelta(hours=6)
-# A claimed email whose worker died is offered again after this long.
-STALE_CLAIM = dt.timedelta(minutes=15)
 
 
 def queue_email(
@@ -60,13 +60,17 @@ def retry_delay(attempts: int) -> dt.timedelta:
 def deliver(email_id: int) -> str:
     """Send one queued email if it is due; returns what happened (sent, retry, failed, skipped)."""
     now = timezone.now()
-    claimed = OutgoingEmail.objects.filter(
-        pk=email_id, status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now
-    ).update(status=OutgoingEmail.Status.SENDING, attempts=F("attempts") + 1)
+    claimed = (
+        OutgoingEmail.objects.due(now=now)
+        .filter(pk=email_id)
+        .update(status=OutgoingEmail.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    )
     if not claimed:
         return "skipped"
     email = OutgoingEmail.objects.get(pk=email_id)
-    message = EmailMultiAlternatives(email.subject, email.body_text, to=[email.to])
+    message = EmailMultiAlternatives(
+        email.subject, email.body_text, to=[email.to], headers={"Message-ID": email.message_id}
+    )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     try:
@@ -94,15 +98,13 @@ def requeue_due(*, now: dt.datetime | None = None) -> int:
     """Offer again every email that is due, including claims whose worker died.
 
     The periodic safety net (`manage.py send_pending_emails`): delivery tasks are normally
-    enqueued on commit, but a task lost with a worker must not lose the email.
+    enqueued on commit, but a task lost with a worker must not lose the email. A claim counts
+    as dead from when it was made, never from when the email fell due: one due an hour ago
+    and claimed a second ago is being sent now.
     """
     now = now or timezone.now()
-    OutgoingEmail.objects.filter(
-        status=OutgoingEmail.Status.SENDING, next_attempt_at__lte=now - STALE_CLAIM
-    ).update(status=OutgoingEmail.Status.PENDING)
-    due = list(
-        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now)
-    )
+    OutgoingEmail.objects.stale_claims(now=now).update(status=OutgoingEmail.Status.PENDING)
+    due = list(OutgoingEmail.objects.due(now=now))
     for email in due:
         _deliver_after_commit(email)
     return len(due)

@@ -1,9 +1,30 @@
 """Emails we owe people, kept until delivered."""
 
+import datetime as dt
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import make_msgid
 from django.db import models
 from django.utils import timezone
 
 from .enquiry import Enquiry
+
+
+def new_message_id() -> str:
+    """A Message-ID in the site's own domain, made once per email and sent on every attempt."""
+    return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost")
+
+
+class OutgoingEmailQuerySet(models.QuerySet["OutgoingEmail"]):
+    def due(self, *, now: dt.datetime) -> "OutgoingEmailQuerySet":
+        """Waiting to be sent, and its time has come."""
+        return self.filter(status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now)
+
+    def stale_claims(self, *, now: dt.datetime) -> "OutgoingEmailQuerySet":
+        """Claimed for sending longer ago than any send takes: the worker died."""
+        cutoff = now - dt.timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT)
+        return self.filter(status=OutgoingEmail.Status.SENDING, claimed_at__lte=cutoff)
 
 
 class OutgoingEmail(models.Model):
@@ -37,9 +58,19 @@ class OutgoingEmail(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker last claimed it for sending."
+    )
+    # Receiving servers and mail programs drop a second copy with the same Message-ID, so an
+    # email re-sent after a worker died mid-send reaches the inbox once.
+    message_id = models.CharField(
+        max_length=255, unique=True, default=new_message_id, editable=False
+    )
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -6,6 +6,7 @@ outside world.
 
 import datetime as dt
 import email
+import re
 import socket
 from email import policy
 
@@ -14,6 +15,7 @@ import time_machine
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
 from courses.models import Batch
 from enquiries import mail, services
@@ -161,21 +163,66 @@ def test_staff_retry_sends_a_failed_email(run_worker, smtp, clock, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_periodic_command_requeues_an_email_whose_worker_died(run_worker, smtp, clock):
+def test_periodic_command_requeues_an_email_whose_worker_died(run_worker, smtp, clock, settings):
     enquire()
     # A worker claimed it and died before sending: it stays "sending", its task is gone.
-    OutgoingEmail.objects.update(status="sending", attempts=1)
-    from django_tasks_db.models import DBTaskResult
-
+    OutgoingEmail.objects.update(status="sending", attempts=1, claimed_at=NOW)
     DBTaskResult.objects.all().delete()
     smtp.start()
 
-    clock.shift(dt.timedelta(minutes=16))
+    clock.shift(dt.timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT - 1))
+    call_command("send_pending_emails", verbosity=0)
+    run_worker()
+    assert smtp.inbox.messages == []  # the claim might still be sending
+
+    clock.shift(dt.timedelta(seconds=2))
     call_command("send_pending_emails", verbosity=0)
     run_worker()
 
     assert len(smtp.inbox.messages) == 1
     assert OutgoingEmail.objects.get().status == "sent"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_due_long_ago_and_claimed_just_now_is_not_offered_again(
+    run_worker, smtp, clock, settings
+):
+    smtp.start()
+    enquire()
+    DBTaskResult.objects.all().delete()  # its task is lost: only the periodic command offers it
+    clock.shift(dt.timedelta(minutes=20))
+    # A worker claims it now, twenty minutes after it fell due, and is still talking to SMTP.
+    assert OutgoingEmail.objects.filter(status="pending").update(
+        status="sending", attempts=1, claimed_at=NOW + dt.timedelta(minutes=20)
+    )
+    clock.shift(dt.timedelta(seconds=1))
+
+    assert mail.requeue_due() == 0
+    run_worker()
+
+    assert smtp.inbox.messages == []
+    assert OutgoingEmail.objects.get().status == "sending"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_attempt_carries_the_one_message_id_made_with_the_email(
+    run_worker, smtp, clock, settings
+):
+    settings.SITE_URL = "https://courses.example.com"
+    settings.ENQUIRY_NOTIFY_EMAIL = "sales@example.com"
+    smtp.start()
+    enquire()
+    run_worker()
+    # Sent again, as after a worker died between SMTP's reply and marking the row sent.
+    OutgoingEmail.objects.update(status="pending")
+    mail.requeue_due()
+    run_worker()
+
+    ids = dict(OutgoingEmail.objects.values_list("to", "message_id"))
+    assert len(set(ids.values())) == 2
+    assert all(re.fullmatch(r"<\S+@courses\.example\.com>", id_) for id_ in ids.values())
+    received = sorted((m["To"], m["Message-ID"]) for m in smtp.inbox.messages)
+    assert received == sorted([*ids.items(), *ids.items()])
 
 
 @pytest.mark.django_db(transaction=True)
