@@ -25,7 +25,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enquiries", "0010_seat_ledger_from_the_rows"),
+        ("enquiries", "0011_consent_version_and_privacy"),
     ]
 
     operations = [
