@@ -4,6 +4,7 @@ With DJANGO_DEBUG off (the default) a missing DJANGO_SECRET_KEY or DJANGO_ALLOWE
 start-up, so a production deployment can never run on a development secret.
 """
 
+import datetime as dt
 import os
 import tempfile
 from email.utils import getaddresses
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "import_export",
     "simple_history",
+    "axes",
     "courses",
     "enquiries",
 ]
@@ -91,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "enquiries.middleware.AttributionMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -140,6 +144,12 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -290,3 +300,58 @@ LOGGING = logging_config(
     log_format=os.environ.get("DJANGO_LOG_FORMAT", "text"),
     level=os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
 )
+# The cache: Redis when REDIS_URL is set (shared by every process and host, which the rate
+# limits need), else this process's memory (development, tests, one process).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "batchwise",
+            # A slow or lost Redis must not hold requests: the rate limits then stand aside.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rate limits of the public forms, "N/period" or "off" (docs/limits.md). Each one can be
+# changed with its variable, e.g. BATCHWISE_RATE_LIMIT_ENQUIRY_IP=30/hour.
+_RATE_LIMIT_DEFAULTS = {
+    "enquiry": {"ip": "20/hour", "email": "3/hour"},
+    "waitlist": {"ip": "20/hour", "email": "3/hour"},
+    "one_on_one": {"ip": "10/hour", "email": "3/hour"},
+    "time_zone": {"ip": "30/10m"},
+}
+BATCHWISE_RATE_LIMITS = {
+    form: {
+        kind: os.environ.get(f"BATCHWISE_RATE_LIMIT_{form.upper()}_{kind.upper()}", "") or rate
+        for kind, rate in rates.items()
+    }
+    for form, rates in _RATE_LIMIT_DEFAULTS.items()
+}
+BATCHWISE_RATE_LIMITS_ENABLED = env_bool("BATCHWISE_RATE_LIMITS_ENABLED", default=True)
+# How many proxies of ours append to X-Forwarded-For; the client's IP is the entry the
+# outermost one added. 0 reads REMOTE_ADDR only (and the header is ignored).
+BATCHWISE_TRUSTED_PROXIES = int(
+    os.environ.get("BATCHWISE_TRUSTED_PROXIES", "")
+    or ("1" if env_bool("DJANGO_BEHIND_PROXY") else "0")
+)
+
+# The public forms' time trap: a form sent sooner than this after it was shown is spam; one
+# shown longer ago than the maximum is shown again to be sent again.
+BATCHWISE_FORM_MIN_SECONDS = float(os.environ.get("BATCHWISE_FORM_MIN_SECONDS", "3"))
+BATCHWISE_FORM_MAX_SECONDS = float(os.environ.get("BATCHWISE_FORM_MAX_SECONDS", "86400"))
+
+# Admin login lockout (django-axes): failures counted per username and IP together, so a
+# stranger cannot lock a colleague out from elsewhere, and one office's NAT is not one lock.
+AXES_FAILURE_LIMIT = int(os.environ.get("BATCHWISE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=float(os.environ.get("BATCHWISE_LOGIN_COOLOFF_MINUTES", "30"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "courses.rate_limits.client_ip"
+# A 429 page (templates/locked_out.html) with Retry-After, in place of axes' plain text.
+AXES_LOCKOUT_CALLABLE = "enquiries.views.staff.locked_out"

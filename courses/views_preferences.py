@@ -2,10 +2,12 @@
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from . import rate_limits
 from .time_zones import BATCH_ZONE_ONLY, UnknownTimeZone, remember_viewer_zone
 
 
@@ -19,8 +21,21 @@ def set_viewer_zone(request: HttpRequest) -> HttpResponse:
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = reverse("courses:home")
-    response = HttpResponseRedirect(next_url)
     choice = request.POST.get("zone", "").strip()
+    try:
+        rate_limits.count_submission(request, form="time_zone")
+    except rate_limits.RateLimited as limited:
+        page = render(
+            request,
+            "courses/zone_rate_limited.html",
+            {
+                "rate_limited": limited,
+                "next_url": next_url,
+                "posted_zone_picker": {"zone": choice, "next": next_url},
+            },
+        )
+        return rate_limits.too_many_requests(page, limited)
+    response = HttpResponseRedirect(next_url)
     try:
         remember_viewer_zone(response, choice, secure=request.is_secure())
     except UnknownTimeZone:

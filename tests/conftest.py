@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -7,6 +8,15 @@ from django.test import override_settings
 def _fast_password_hashing(settings):
     # Admin tests log users in; the production hasher would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The rate limits count in the cache (this process's memory in the tests): each test
+    # starts with no submissions counted.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -8,9 +8,16 @@ from django.utils import timezone
 
 from courses.models import Batch, Category, Course
 from enquiries import services
+from enquiries.forms import time_trap
 from enquiries.models import Enquiry
 
 _sequence = itertools.count(1)
+
+
+def shown_form_stamp(*, seconds_ago: float = 60) -> str:
+    """The time trap's stamp of a public form shown `seconds_ago`: what a person's browser
+    posts back after reading the form (tests that post without loading the page use it)."""
+    return time_trap.stamp(age=seconds_ago)
 
 
 def next_weekday(start: dt.date, weekday: int) -> dt.date:

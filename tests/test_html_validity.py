@@ -14,9 +14,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import RequestFactory, override_settings
 
 from courses.models import Article, Batch
 from enquiries.models import TrainingPlan, WaitlistEntry
+from enquiries.views.staff import locked_out
+from tests.factories import shown_form_stamp
+
+ONE_A_DAY = {"enquiry": {"ip": "1/day", "email": "1/day"}, "time_zone": {"ip": "1/day"}}
 
 VNU_JAR = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist"
 
@@ -74,6 +79,7 @@ def public_pages(client) -> dict[str, str]:
             "email": "asha@example.com",
             "phone": "+919812345678",
             "consent": "on",
+            "shown_at": shown_form_stamp(),
         },
     )
     html["enquiry received"] = client.get("/enquiries/thanks/").content.decode()
@@ -82,6 +88,26 @@ def public_pages(client) -> dict[str, str]:
     html["leave the waiting list"] = client.get(
         f"/waiting-list/{place.token}/leave/"
     ).content.decode()
+    with override_settings(BATCHWISE_RATE_LIMITS=ONE_A_DAY):
+        for _ in range(2):  # the second is over the limit
+            over_limit = client.post(
+                f"/courses/{course.slug}/enquire/",
+                {
+                    "submission_token": uuid.uuid4(),
+                    "name": "Asha Verma",
+                    "email": "asha@example.com",
+                    "phone": "+919812345678",
+                    "consent": "on",
+                    "shown_at": shown_form_stamp(),
+                },
+            )
+            zone_over_limit = client.post(
+                "/preferences/time-zone/", {"zone": "Asia/Kolkata", "next": "/schedule/"}
+            )
+    assert over_limit.status_code == zone_over_limit.status_code == 429
+    html["enquire over its rate limit"] = over_limit.content.decode()
+    html["time zone over its rate limit"] = zone_over_limit.content.decode()
+    html["sign-in paused"] = locked_out(RequestFactory().post("/admin/login/")).content.decode()
     return html
 
 

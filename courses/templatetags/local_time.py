@@ -107,15 +107,22 @@ def batch_local_times(context: template.Context, batch: Batch) -> BatchLocalTime
 
 
 class ZonePicker:
-    def __init__(self, request: HttpRequest):
+    def __init__(self, request: HttpRequest, *, posted: dict[str, str] | None = None):
         self.request = request
         self.choice = time_zones.viewer_zone_choice(request)
+        self.posted = posted or {}
+        # A choice the picker sent but could not save yet (over its rate limit) stays chosen.
+        zone = self.posted.get("zone")
+        if zone is not None and (
+            zone in ("", time_zones.BATCH_ZONE_ONLY) or time_zones.is_time_zone(zone)
+        ):
+            self.choice = zone
 
     batch_zone_only = time_zones.BATCH_ZONE_ONLY
 
     @property
     def next(self) -> str:
-        return self.request.get_full_path()
+        return self.posted.get("next") or self.request.get_full_path()
 
     @property
     def regions(self) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -126,4 +133,6 @@ class ZonePicker:
 def viewer_zone_picker(context: template.Context) -> ZonePicker | None:
     """The picker's state, or None where there is no request (it needs a CSRF token)."""
     request = context.get("request")
-    return ZonePicker(request) if request is not None else None
+    if request is None:
+        return None
+    return ZonePicker(request, posted=context.get("posted_zone_picker"))

@@ -4,6 +4,7 @@ from typing import cast
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html
@@ -12,6 +13,9 @@ from courses import privacy
 from courses.models import Batch
 
 from ..phones import PHONE_HELP, normalise_phone
+from . import time_trap
+
+STALE_FORM = "This page was open for a long time, so please check your details and send them again."
 
 
 def consent_help() -> str:
@@ -68,9 +72,15 @@ class EnquiryForm(forms.Form):
     )
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
     came_from = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    # The time trap: when the form was shown, signed (time_trap). A re-rendered form keeps the
+    # stamp it was posted with, so correcting a field does not restart the clock.
+    shown_at = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    shown = time_trap.Verdict.SPAM  # until clean() reads the stamp
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("submission_token", uuid.uuid4())
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("submission_token", uuid.uuid4())
+        initial.setdefault(time_trap.FIELD, time_trap.stamp())
         super().__init__(*args, **kwargs)
         self.fields["consent"].help_text = consent_help()
         self.helper = FormHelper()
@@ -86,8 +96,21 @@ class EnquiryForm(forms.Form):
             "batch",
             "submission_token",
             "came_from",
+            "shown_at",
             Submit("submit", "Send enquiry", css_class="btn-lg"),
         )
+
+    def clean(self):
+        super().clean()
+        self.shown = time_trap.verdict(self.cleaned_data.get(time_trap.FIELD))
+        if self.shown is time_trap.Verdict.STALE:
+            # Not a bot, a tab left open: ask again, with what was typed. The new stamp counts
+            # as read already, so sending it straight back is not taken for a bot.
+            data = cast(QueryDict, self.data).copy()
+            data[time_trap.FIELD] = time_trap.stamp(age=settings.BATCHWISE_FORM_MIN_SECONDS)
+            self.data = data
+            self.add_error(None, STALE_FORM)
+        return self.cleaned_data
 
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data["phone"])
@@ -102,7 +125,7 @@ class EnquiryForm(forms.Form):
             "message": data.get("message", ""),
             "consented": data["consent"],
             "submission_token": data["submission_token"],
-            "is_spam": bool(data["website"]),
+            "is_spam": bool(data["website"]) or self.shown is time_trap.Verdict.SPAM,
         }
 
     def clear_batch(self) -> None:
@@ -133,6 +156,7 @@ class WaitlistForm(EnquiryForm):
             Div(Field("website", autocomplete="off", tabindex="-1"), css_class="hp-field"),
             "submission_token",
             "came_from",
+            "shown_at",
             Submit("submit", "Join the waiting list", css_class="btn-lg"),
         )
 

@@ -150,6 +150,7 @@ class OneOnOneForm(EnquiryForm):
             Div(Field("website", autocomplete="off", tabindex="-1"), css_class="hp-field"),
             "submission_token",
             "came_from",
+            "shown_at",
             Submit("submit", "Send my request", css_class="btn-lg"),
         )
 

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from courses import rate_limits
 from courses.models import Course
 
 from .. import services
@@ -12,23 +13,26 @@ from ..forms import OneOnOneForm
 from ..models import TrainingPlan
 from ..services import one_on_one
 from .private import private_page
-from .public import RECEIVED_SESSION_KEY, attribution
+from .public import RECEIVED_SESSION_KEY, attribution, count_submission, render_form
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_one_on_one(request: HttpRequest, slug: str) -> HttpResponse:
     course = get_object_or_404(Course.objects.published().select_related("category"), slug=slug)
-    refusal = ""
+    refusal, limited = "", None
     if request.method == "POST":
         form = OneOnOneForm(request.POST)
         if form.is_valid():
             try:
+                count_submission(request, form, name="one_on_one")
                 enquiry = one_on_one.submit_one_on_one(
                     course=course,
                     preferences=form.preferences(),
                     attribution=attribution(request, form),
                     **form.submission(),
                 )
+            except rate_limits.RateLimited as error:
+                limited = error
             except services.EnquiryRefused as error:
                 refusal = str(error)
             except ValidationError as error:  # a rule that changed since the form checked it
@@ -39,10 +43,11 @@ def request_one_on_one(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("enquiries:received")
     else:
         form = OneOnOneForm(initial={"came_from": request.headers.get("referer", "")[:500]})
-    return render(
+    return render_form(
         request,
         "enquiries/one_on_one.html",
         {"course": course, "form": form, "refusal": refusal},
+        limited,
     )
 
 

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from courses import rate_limits
 from courses.models import Batch, Course
 
 from .. import services
@@ -22,6 +23,27 @@ def attribution(request: HttpRequest, form) -> services.Attribution:
     return services.Attribution.from_mapping(
         request.session.get(ATTRIBUTION_SESSION_KEY, {}), came_from=form.cleaned_data["came_from"]
     )
+
+
+def count_submission(request: HttpRequest, form, *, name: str) -> None:
+    """Count a valid submission against the limits of form `name` (raises RateLimited)."""
+    rate_limits.count_submission(
+        request,
+        form=name,
+        email=form.cleaned_data["email"],
+        submission=str(form.cleaned_data["submission_token"]),
+    )
+
+
+def render_form(
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    limited: rate_limits.RateLimited | None,
+) -> HttpResponse:
+    """The form page; over a rate limit, the same page and what was typed, as a 429."""
+    response = render(request, template, context | {"rate_limited": limited})
+    return rate_limits.too_many_requests(response, limited) if limited else response
 
 
 def _batch_id(raw: str | None) -> int | None:
@@ -47,17 +69,21 @@ def _requested_batch(course: Course, raw_id: str | None) -> tuple[Batch | None, 
 @require_http_methods(["GET", "HEAD", "POST"])
 def enquire(request: HttpRequest, slug: str) -> HttpResponse:
     course = get_object_or_404(Course.objects.published().select_related("category"), slug=slug)
+    limited = None
     if request.method == "POST":
         form = EnquiryForm(request.POST)
         if form.is_valid():
-            batch = form.cleaned_data["batch"]
+            batch, refusal = form.cleaned_data["batch"], ""
             try:
+                count_submission(request, form, name="enquiry")
                 enquiry = services.submit_enquiry(
                     course=course,
                     batch=batch,
                     attribution=attribution(request, form),
                     **form.submission(),
                 )
+            except rate_limits.RateLimited as error:
+                limited = error
             except services.EnquiryRefused as error:
                 refusal, batch = str(error), None
                 form.clear_batch()
@@ -75,10 +101,11 @@ def enquire(request: HttpRequest, slug: str) -> HttpResponse:
         )
     if batch is not None:
         batch = Batch.objects.for_schedule().get(pk=batch.pk)
-    return render(
+    return render_form(
         request,
         "enquiries/enquire.html",
         {"course": course, "batch": batch, "form": form, "refusal": refusal},
+        limited,
     )
 
 
@@ -107,15 +134,18 @@ def join_waitlist(request: HttpRequest, slug: str) -> HttpResponse:
     if not batch.is_full:  # only a full batch takes a waiting list
         return _enquire_about(batch)
     form = WaitlistForm(request.POST or None)
-    refusal = ""
+    refusal, limited = "", None
     if request.method == "POST" and form.is_valid():
         try:
+            count_submission(request, form, name="waitlist")
             services.join_waiting_list(
                 course=course,
                 batch=batch,
                 attribution=attribution(request, form),
                 **form.submission(),
             )
+        except rate_limits.RateLimited as error:
+            limited = error
         except seats.BatchHasFreeSeats:
             return _enquire_about(batch)
         except (services.EnquiryRefused, seats.SeatError) as error:
@@ -124,10 +154,11 @@ def join_waitlist(request: HttpRequest, slug: str) -> HttpResponse:
             # The same page whatever the address already had: it names only the address.
             request.session[WAITLIST_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
             return redirect("enquiries:waitlist_emailed")
-    return render(
+    return render_form(
         request,
         "enquiries/waitlist_join.html",
         {"course": course, "batch": batch, "form": form, "refusal": refusal},
+        limited,
     )
 
 

@@ -1,8 +1,12 @@
 """Back-office pages outside the model admin, drawn in the admin's look."""
 
+import math
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
@@ -24,3 +28,20 @@ def staff_dashboard(request: HttpRequest) -> TemplateResponse:
         "conversion": dashboard.conversion(),
     }
     return TemplateResponse(request, "admin/dashboard.html", context)
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
+) -> HttpResponse:
+    """The admin sign-in lockout page (django-axes' AXES_LOCKOUT_CALLABLE): a 429 that says
+    how long to wait, with Retry-After for the same."""
+    cool_off = settings.AXES_COOLOFF_TIME
+    seconds = int(cool_off.total_seconds())
+    response = render(
+        request,
+        "locked_out.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": math.ceil(seconds / 60)},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response

@@ -87,6 +87,7 @@ def test_learner_enquires_about_a_weekend_batch_from_the_schedule(
     assert enquiry.reference == reference.inner_text()
     assert enquiry.batch == catalog.weekend
     assert enquiry.kind == Enquiry.Kind.BATCH
+    assert enquiry.status == Enquiry.Status.NEW  # a person's, not caught by the time trap
     assert enquiry.course == catalog.course
     assert (enquiry.name, enquiry.email, enquiry.phone) == (
         "Asha Verma",

@@ -89,6 +89,7 @@ def test_learner_in_kolkata_asks_for_one_on_one_training(
     expect(page).to_have_url(re.compile(r"/enquiries/thanks/$"))
     enquiry = Enquiry.objects.get()
     assert enquiry.kind == Enquiry.Kind.ONE_ON_ONE
+    assert enquiry.status == Enquiry.Status.NEW  # a person's, not caught by the time trap
     request = enquiry.one_on_one_request
     assert request.timezone == "Asia/Kolkata"
     assert request.preferred_days == [Weekday.TUESDAY, Weekday.THURSDAY]

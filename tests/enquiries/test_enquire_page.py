@@ -12,7 +12,7 @@ from django.utils.html import escape
 from courses.models import Batch, Course
 from enquiries.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Enquiry
 from enquiries.views.public import RECEIVED_SESSION_KEY
-from tests.factories import make_batch, make_course, next_weekday
+from tests.factories import make_batch, make_course, next_weekday, shown_form_stamp
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)  # a Monday
 TODAY = NOW.date()
@@ -103,10 +103,20 @@ def typed(batch: Batch | str | None = None, **overrides) -> dict[str, str]:
             "batch": str(batch.pk if isinstance(batch, Batch) else batch or ""),
             "submission_token": str(uuid.uuid4()),
             "came_from": "",
+            "shown_at": shown_form_stamp(),
         }
         | WHAT_THE_LEARNER_TYPES
         | overrides
     )
+
+
+READING = dt.timedelta(minutes=1)  # from showing the form to sending it: a person reads
+
+
+def shown_a_minute_ago(client, url: str, **headers):
+    """GET the form as the learner did, a minute before they send it (the time trap)."""
+    with time_machine.travel(NOW - READING, tick=False):
+        return client.get(url, **headers)
 
 
 def fill_in(page, **overrides) -> dict[str, str]:
@@ -187,7 +197,7 @@ def test_form_page_carries_a_fresh_submission_token_on_each_visit(client):
 def test_valid_batch_enquiry_is_recorded_and_redirects_to_the_thanks_page(client):
     course = make_course(title="Deep Learning")
     batch = make_batch(course=course)
-    page = client.get(enquire_url(course, batch))
+    page = shown_a_minute_ago(client, enquire_url(course, batch))
     token = str(page.context["form"]["submission_token"].value())
 
     response = client.post(
@@ -218,7 +228,7 @@ def test_valid_batch_enquiry_is_recorded_and_redirects_to_the_thanks_page(client
 @pytest.mark.django_db
 def test_enquiry_without_a_batch_is_a_course_enquiry(client):
     course = make_course()
-    page = client.get(enquire_url(course))
+    page = shown_a_minute_ago(client, enquire_url(course))
     assert "A general enquiry about the course" in page.content.decode()
 
     response = client.post(enquire_url(course), fill_in(page))
@@ -310,7 +320,7 @@ def test_overlong_email_is_a_form_error_not_a_server_error(client):
 @pytest.mark.django_db
 def test_double_submission_and_back_then_resubmit_record_one_enquiry(client):
     batch = make_batch()
-    form = fill_in(client.get(enquire_url(batch.course, batch)))
+    form = fill_in(shown_a_minute_ago(client, enquire_url(batch.course, batch)))
 
     # A double click: two posts before the thanks page loads.
     first = client.post(enquire_url(batch.course), form)
@@ -470,7 +480,7 @@ def test_campaign_visit_and_form_referer_are_recorded_on_the_enquiry(client):
     course_page = f"http://testserver/courses/{batch.course.slug}/"
     assert client.get(campaign_page).status_code == 200
 
-    page = client.get(enquire_url(batch.course, batch), HTTP_REFERER=course_page)
+    page = shown_a_minute_ago(client, enquire_url(batch.course, batch), HTTP_REFERER=course_page)
     response = client.post(enquire_url(batch.course), fill_in(page))
 
     assert response.status_code == 302
@@ -494,7 +504,7 @@ def test_arrival_from_another_site_records_the_external_referrer(client):
         "landing_page": "/courses/",
         "referrer": "https://www.google.com/",
     }
-    page = client.get(enquire_url(batch.course, batch))
+    page = shown_a_minute_ago(client, enquire_url(batch.course, batch))
     client.post(enquire_url(batch.course), fill_in(page))
 
     enquiry = Enquiry.objects.get()
@@ -531,7 +541,7 @@ def test_campaign_link_with_a_nul_byte_does_not_break_the_enquiry(client):
     batch = make_batch()
     client.get("/courses/?utm_source=news%00letter")
 
-    page = client.get(enquire_url(batch.course, batch))
+    page = shown_a_minute_ago(client, enquire_url(batch.course, batch))
     response = client.post(enquire_url(batch.course), fill_in(page))
 
     assert response.status_code == 302

@@ -18,7 +18,7 @@ from enquiries import services
 from enquiries.models import Enquiry, OneOnOneRequest, OutgoingEmail, Weekday
 from enquiries.services.one_on_one import Preferences, submit_one_on_one
 from enquiries.views.public import RECEIVED_SESSION_KEY
-from tests.factories import make_course, make_enquiry
+from tests.factories import make_course, make_enquiry, shown_form_stamp
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)  # a Monday
 THANKS_URL = "/enquiries/thanks/"
@@ -109,7 +109,12 @@ WHAT_THE_LEARNER_TYPES = {
 def typed(**overrides) -> dict:
     """A learner's complete, valid form, as the browser posts it."""
     return (
-        {"website": "", "submission_token": str(uuid.uuid4()), "came_from": ""}
+        {
+            "website": "",
+            "submission_token": str(uuid.uuid4()),
+            "came_from": "",
+            "shown_at": shown_form_stamp(),
+        }
         | WHAT_THE_LEARNER_TYPES
         | overrides
     )
@@ -222,8 +227,11 @@ def test_form_page_of_an_unpublished_course_is_not_found(client):
 @pytest.mark.django_db
 def test_valid_request_is_a_one_on_one_enquiry_with_its_preferences(client):
     course = make_course(title="Deep Learning")
-    page = client.get(one_on_one_url(course))
-    data = read_form(page) | {k: v for k, v in typed().items() if k != "submission_token"}
+    with time_machine.travel(NOW - dt.timedelta(minutes=1), tick=False):  # read, then sent
+        page = client.get(one_on_one_url(course))
+    data = read_form(page) | {
+        k: v for k, v in typed().items() if k not in ("submission_token", "shown_at")
+    }
 
     response = client.post(one_on_one_url(course), data)
 
