@@ -24,7 +24,7 @@ from enquiries import dashboard
 from enquiries.models import Enquiry, Enrollment, OutgoingEmail, TrainingPlan, WaitlistEntry
 from enquiries.services import SALES_GROUP, add_note, one_on_one, privacy, seats
 from enquiries.services.one_on_one import Preferences
-from tests.factories import make_batch, make_course, make_enquiry
+from tests.factories import make_batch, make_course, make_enquiry, shown_form_stamp
 
 NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)  # a Tuesday
 EMAIL = "zephyrine.q@example.com"
@@ -127,6 +127,7 @@ def enquire_on_the_site(client, batch: Batch, *, email: str = EMAIL) -> None:
         {
             "batch": batch.pk,
             "submission_token": uuid.uuid4(),
+            "shown_at": shown_form_stamp(),
             "name": NAME,
             "email": email,
             "phone": "+44 7911 123456",
@@ -143,6 +144,7 @@ def join_waiting_list_on_the_site(client, batch: Batch, *, email: str) -> Waitli
         f"/courses/{batch.course.slug}/waiting-list/?batch={batch.pk}",
         {
             "submission_token": uuid.uuid4(),
+            "shown_at": shown_form_stamp(),
             "name": NAME,
             "email": email,
             "phone": PHONE,
