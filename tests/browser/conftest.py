@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
-from playwright.sync_api import Browser, Page, Response, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Response, Route, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -85,7 +85,7 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, _server_clock: time_machine.Traveller) -> Iterator[Page]:
     # The site's CSP allows only its own scripts; bypass it so axe can be injected.
     context = browser.new_context(bypass_csp=True)
-    context.route("**/*", lambda route: _as_a_person_sends(route, _server_clock))
+    send_forms_as_a_person(context, _server_clock)
     failed: list[Response] = []
     context.on("response", lambda response: response.status < 400 or failed.append(response))
     try:
@@ -97,13 +97,18 @@ def page(browser: Browser, _server_clock: time_machine.Traveller) -> Iterator[Pa
     assert not failures, f"Requests failed: {failures}"
 
 
-def _as_a_person_sends(route: Route, server_clock: time_machine.Traveller) -> None:
-    """Hold each form the browser sends until the server's clock has moved on by the time
-    trap's minimum: a person reads a form before sending it, Playwright fills one in within
-    milliseconds. The trap stays on, at its real minimum, in every browser test."""
-    if route.request.method == "POST":
-        server_clock.shift(dt.timedelta(seconds=settings.BATCHWISE_FORM_MIN_SECONDS))
-    route.continue_()
+def send_forms_as_a_person(context: BrowserContext, server_clock: time_machine.Traveller) -> None:
+    """Hold each form the context's pages send until the server's clock has moved on by the
+    time trap's minimum: a person reads a form before sending it, Playwright fills one in
+    within milliseconds. The trap stays on, at its real minimum, in every browser test; every
+    context a test opens goes through this."""
+
+    def hold(route: Route) -> None:
+        if route.request.method == "POST":
+            server_clock.shift(dt.timedelta(seconds=settings.BATCHWISE_FORM_MIN_SECONDS))
+        route.continue_()
+
+    context.route("**/*", hold)
 
 
 class AxeViolations(AssertionError):

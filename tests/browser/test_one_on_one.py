@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     AxeViolations,
     assert_no_axe_violations,
     axe_report,
+    send_forms_as_a_person,
 )
 from tests.factories import make_course
 
@@ -23,9 +24,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page_in_kolkata(browser: Browser) -> Iterator[Page]:
+def page_in_kolkata(browser: Browser, _server_clock) -> Iterator[Page]:
     """Like the `page` fixture, in a browser whose clock and Intl time zone are Asia/Kolkata."""
     context = browser.new_context(timezone_id="Asia/Kolkata", bypass_csp=True)
+    send_forms_as_a_person(context, _server_clock)
     failed: list[Response] = []
     context.on("response", lambda response: response.status < 400 or failed.append(response))
     try:
