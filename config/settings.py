@@ -355,3 +355,5 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "courses.rate_limits.client_ip"
 # A 429 page (templates/locked_out.html) with Retry-After, in place of axes' plain text.
 AXES_LOCKOUT_CALLABLE = "enquiries.views.staff.locked_out"
+# Failures and lockouts are still logged; not a banner from every process that starts.
+AXES_VERBOSE = False
