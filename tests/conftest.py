@@ -2,6 +2,18 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
+
+# The property-based tests (tests/test_fuzz.py). "ci", the default: bounded and derandomized,
+# so every run tries the same inputs and a failure replays. "deep" (--hypothesis-profile=deep):
+# a long random search, printing what replays a failure it finds.
+hypothesis_settings.register_profile(
+    "ci", max_examples=100, deadline=None, derandomize=True, database=None, print_blob=True
+)
+hypothesis_settings.register_profile(
+    "deep", hypothesis_settings.get_profile("ci"), max_examples=2000, derandomize=False
+)
+hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

@@ -56,3 +56,17 @@ def test_the_zone_picker_goes_back_to_the_page_it_was_on(client):
 def test_a_private_link_with_characters_no_token_has_is_not_found(client, path):
     assert client.get(path).status_code == 404
     assert client.post(path).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_batch_id_longer_than_any_id_is_no_batch(client):
+    course = make_course()
+    # More digits than Python converts to an int by default (4,300).
+    too_long = "9" * 5000
+
+    enquire = client.get(f"/courses/{course.slug}/enquire/", {"batch": too_long})
+    waiting_list = client.get(f"/courses/{course.slug}/waiting-list/", {"batch": too_long})
+
+    assert enquire.status_code == 200
+    assert "We couldn&#x27;t find that batch." in enquire.text
+    assert waiting_list.status_code == 404

@@ -46,9 +46,16 @@ def render_form(
     return rate_limits.too_many_requests(response, limited) if limited else response
 
 
+# A batch id is a 64-bit key: at most 19 digits. A longer number names no batch (and past
+# 4,300 digits int() refuses it).
+ID_DIGITS = len(str(2**63 - 1))
+
+
 def _batch_id(raw: str | None) -> int | None:
-    """A ?batch= value as an id, or None for anything else (words, "²", "-1")."""
-    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
+    """A ?batch= value as an id, or None for anything else (words, "²", "-1", 30 digits)."""
+    if raw and raw.isascii() and raw.isdigit() and len(raw) <= ID_DIGITS:
+        return int(raw)
+    return None
 
 
 def _requested_batch(course: Course, raw_id: str | None) -> tuple[Batch | None, str]:
