@@ -37,3 +37,8 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 # gunicorn's control socket is off: systemd's signals (reload, stop) manage the server.
 control_socket_disable = True
+
+# Django refuses a Content-Type header over 10,000 characters while it builds the request, before
+# any middleware, which the server can only answer with a 500. Gunicorn's own limit (8,190 bytes
+# a header) answers 400 first: never raise it past 10,000.
+limit_request_field_size = 8190
