@@ -10,11 +10,13 @@ PORT ?= 8000
 # Links in emails and calendar files name the address the site is served on.
 DEV_ENV = DJANGO_DEBUG=1 BATCHWISE_SITE_URL=http://$(HOST):$(PORT)
 
-.PHONY: help install run worker demo test test-days lint check format check-python clean
+.PHONY: help install css run worker demo test test-days lint check format check-python clean lighthouse
 
 help:
 	@echo "make run     install, migrate, load demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test    run the whole test suite (DATABASE_URL picks the database)"
+	@echo "make css     build the stylesheet from courses/assets/scss (run by run and test)"
+	@echo "make lighthouse  Lighthouse scores of the public pages on a production-settings server"
 	@echo "make lint    ruff check and format check"
 	@echo "make check   import-linter's layer contracts and mypy's type check"
 
@@ -36,8 +38,14 @@ node_modules/.installed: package.json
 
 install: $(VENV)/.installed node_modules/.installed
 
+# The stylesheet: Bootstrap's Sass with the brand, purged of every rule no template, form or
+# script uses (docs/design.md). Rebuilt each time (two seconds): a template another change
+# gave a new class must never be served a stale purge.
+css: install
+	npm run --silent build:css
+
 # The task worker (it sends the emails) runs beside the dev server and stops with it.
-run: install
+run: install css
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
@@ -51,13 +59,13 @@ demo: install
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 
 # Spread over every core (pytest-xdist); each worker has its own test database.
-test: install
+test: install css
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 # The whole suite with the machine's clock on each day of one week (Monday to Sunday) and on
 # the day Europe's clocks go forward: no test may depend on what day it is. Debian's faketime.
 DAYS ?= 2026-12-07 2026-12-08 2026-12-09 2026-12-10 2026-12-11 2026-12-12 2026-12-13 2027-03-28
-test-days: install
+test-days: install css
 	@for day in $(DAYS); do \
 	  echo "== the suite on $$day"; \
 	  faketime -f "@$$day 10:00:00" $(BIN)/python -m pytest -n auto -q $(PYTEST_ARGS) || exit 1; \
@@ -78,4 +86,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3 db.sqlite3-*
+	rm -rf $(VENV) node_modules staticfiles build courses/static/batchwise/dist db.sqlite3 db.sqlite3-*

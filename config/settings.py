@@ -9,6 +9,7 @@ import os
 import tempfile
 from email.utils import getaddresses
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -289,6 +290,20 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 SITE_NAME = os.environ.get("BATCHWISE_SITE_NAME", "Batchwise")
+# The provider's identity (docs/design.md). The logo beside the site name: a URL (empty: the
+# bundled mark, batchwise/favicon.svg); an off-site logo's origin is allowed by the CSP below.
+BATCHWISE_LOGO_URL = os.environ.get("BATCHWISE_LOGO_URL", "")
+# The primary colour, #rrggbb (empty: the one built into the stylesheet), served as /brand.css.
+BATCHWISE_BRAND_COLOR = os.environ.get("BATCHWISE_BRAND_COLOR", "")
+# In every page's footer; an empty one is left out. The defaults are the demo's, fictional.
+BATCHWISE_CONTACT_EMAIL = os.environ.get("BATCHWISE_CONTACT_EMAIL", "hello@batchwise.example")
+BATCHWISE_CONTACT_PHONE = os.environ.get("BATCHWISE_CONTACT_PHONE", "+44 20 7946 0000")
+BATCHWISE_CONTACT_ADDRESS = os.environ.get(
+    "BATCHWISE_CONTACT_ADDRESS", "1 Example Street, London EC1A 1AA, United Kingdom"
+)
+_logo_origin = urlsplit(BATCHWISE_LOGO_URL)
+if _logo_origin.scheme in {"http", "https"} and _logo_origin.netloc:
+    SECURE_CSP["img-src"].append(f"{_logo_origin.scheme}://{_logo_origin.netloc}")
 
 # /healthz reports "degraded" (still 200: a web node is fine when the worker is behind) when the
 # oldest due email or ready task has waited longer than this many seconds.

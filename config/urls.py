@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from courses.brand import brand_css
 from courses.sitemaps import SITEMAPS
 from courses.views_feeds import robots_txt
 from enquiries.views.staff import staff_dashboard
@@ -18,6 +19,7 @@ urlpatterns = [
     path("admin/dashboard/", staff_dashboard, name="staff-dashboard"),
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("brand.css", brand_css, name="brand_css"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("enquiries.urls")),
     path("", include("courses.urls")),

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from . import rate_limits
+from . import brand, rate_limits
 
 
 class CoursesConfig(AppConfig):
@@ -9,3 +9,4 @@ class CoursesConfig(AppConfig):
 
     def ready(self) -> None:
         rate_limits.check_configuration()  # a mistyped limit stops start-up, not a request
+        brand.check_configuration()

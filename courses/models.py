@@ -355,6 +355,14 @@ class BatchQuerySet(models.QuerySet):
         """Batches that could seat `seats` more learners now."""
         return self.filter(Q(capacity__isnull=True) | Q(capacity__gte=SEATS_IN_USE + seats))
 
+    def few_seats_left(self):
+        """Batches with free seats, at most Batch.FEW_SEATS (as Batch.has_few_seats_left)."""
+        return self.filter(
+            capacity__isnull=False,
+            capacity__gt=SEATS_IN_USE,
+            capacity__lte=SEATS_IN_USE + Batch.FEW_SEATS,
+        )
+
     def under_minimum(self):
         return self.filter(min_participants__isnull=False, seats_taken__lt=F("min_participants"))
 
@@ -420,6 +428,9 @@ class Batch(models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         CANCELLED = "cancelled", "Cancelled"
+
+    # At most this many free seats is "few seats left" (has_few_seats_left, few_seats_left()).
+    FEW_SEATS = 3
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="batches")
     track = models.CharField(max_length=10, choices=Track)
@@ -600,6 +611,12 @@ class Batch(models.Model):
     @property
     def is_full(self) -> bool:
         return self.seats_left == 0
+
+    @property
+    def has_few_seats_left(self) -> bool:
+        """Free seats, but few: the public pages' "Few seats left" badge."""
+        seats_left = self.seats_left
+        return seats_left is not None and 0 < seats_left <= self.FEW_SEATS
 
     @property
     def is_guaranteed(self) -> bool:

@@ -152,7 +152,7 @@ def test_a_full_batch_offers_the_waiting_list_instead_of_an_enquiry(client, cour
     response = client.get(url)
 
     full_row = row_of(response, full)
-    assert '<span class="badge text-bg-danger">Full</span>' in full_row
+    assert '<span class="badge badge-full">Full</span>' in full_row
     assert f'href="{join_url(full)}">Full — join the waiting list<' in full_row
     assert "Enquire Now" not in full_row and "/enquire/" not in full_row
     open_row = row_of(response, open_batch)
