@@ -84,6 +84,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, whose static files are compressed already; before everything that
+    # writes a body. The pages, CSRF tokens included, are compressed here: Django masks each
+    # token per response and pads each gzip response with random bytes against BREACH
+    # (docs/operations.md, "Compression").
+    "django.middleware.gzip.GZipMiddleware",
     # Before sessions and auth, which need the database: a plain 503 when it is unreachable.
     "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

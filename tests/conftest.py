@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
@@ -47,6 +48,9 @@ def _collected_static_files(tmp_path_factory):
     With DEBUG off the manifest storage needs collectstatic, so a template naming a missing
     file fails here as it would on a deploy.
     """
+    stylesheet = settings.BASE_DIR / "courses" / "static" / "batchwise" / "dist" / "site.css"
+    if not stylesheet.exists():
+        pytest.exit(f"{stylesheet} is not built: run `make css` (make test does).", returncode=1)
     static_root = tmp_path_factory.mktemp("static_root")
     with override_settings(STATIC_ROOT=static_root):
         call_command("collectstatic", interactive=False, verbosity=0)

@@ -433,6 +433,8 @@ def test_seat_querysets_pick_the_batches_the_seat_properties_describe():
         "full-by-offers": (10, 8, 7, 3),
         "full-by-seats": (10, None, 10, 0),
         "one-left": (10, 9, 7, 2),
+        "three-left": (10, None, 7, 0),
+        "four-left": (10, None, 6, 0),
         "roomy-under-minimum": (10, 5, 2, 0),
         "unlimited": (None, 3, 40, 0),
     }
@@ -462,7 +464,17 @@ def test_seat_querysets_pick_the_batches_the_seat_properties_describe():
         }
     )
     assert named(Batch.objects.with_room_for(1)) == where(lambda b: not b.is_full)
-    assert named(Batch.objects.with_room_for(2)) == {"roomy-under-minimum", "unlimited"}
+    assert named(Batch.objects.with_room_for(2)) == {
+        "three-left",
+        "four-left",
+        "roomy-under-minimum",
+        "unlimited",
+    }
+    assert (
+        named(Batch.objects.few_seats_left())
+        == where(lambda b: b.has_few_seats_left)
+        == {"one-left", "three-left"}
+    )
     assert (
         named(Batch.objects.under_minimum())
         == where(lambda b: b.is_under_minimum)
