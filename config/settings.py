@@ -258,12 +258,18 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # they are written as U+FFFD instead of failing the whole export.
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
+# The logo beside the site name in the header: a URL (empty: the bundled mark,
+# batchwise/favicon.svg). An off-site logo's origin is allowed as an image source.
+BATCHWISE_LOGO_URL = os.environ.get("BATCHWISE_LOGO_URL", "")
+_logo = urlsplit(BATCHWISE_LOGO_URL)
+_LOGO_ORIGINS = [f"{_logo.scheme}://{_logo.netloc}"] if _logo.scheme in {"http", "https"} else []
+
 # A strict policy: no inline scripts or styles anywhere on the public site.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *_LOGO_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -295,9 +301,7 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 SITE_NAME = os.environ.get("BATCHWISE_SITE_NAME", "Batchwise")
-# The provider's identity (docs/design.md). The logo beside the site name: a URL (empty: the
-# bundled mark, batchwise/favicon.svg); an off-site logo's origin is allowed by the CSP below.
-BATCHWISE_LOGO_URL = os.environ.get("BATCHWISE_LOGO_URL", "")
+# The provider's identity (docs/design.md); the logo is BATCHWISE_LOGO_URL, above the CSP.
 # The primary colour, #rrggbb (empty: the one built into the stylesheet), served as /brand.css.
 BATCHWISE_BRAND_COLOR = os.environ.get("BATCHWISE_BRAND_COLOR", "")
 # In every page's footer; an empty one is left out. The defaults are the demo's, fictional.
@@ -306,9 +310,6 @@ BATCHWISE_CONTACT_PHONE = os.environ.get("BATCHWISE_CONTACT_PHONE", "+44 20 7946
 BATCHWISE_CONTACT_ADDRESS = os.environ.get(
     "BATCHWISE_CONTACT_ADDRESS", "1 Example Street, London EC1A 1AA, United Kingdom"
 )
-_logo_origin = urlsplit(BATCHWISE_LOGO_URL)
-if _logo_origin.scheme in {"http", "https"} and _logo_origin.netloc:
-    SECURE_CSP["img-src"].append(f"{_logo_origin.scheme}://{_logo_origin.netloc}")
 
 # /healthz reports "degraded" (still 200: a web node is fine when the worker is behind) when the
 # oldest due email or ready task has waited longer than this many seconds.

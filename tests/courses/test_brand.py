@@ -1,6 +1,9 @@
 """A provider's identity: name, logo, brand colour (/brand.css) and contact details."""
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -123,3 +126,29 @@ def test_a_readable_brand_colour_passes_the_start_up_check(settings):
     settings.BATCHWISE_BRAND_COLOR = "#0f766e"
 
     brand.check_configuration()
+
+
+def csp_image_sources(**environ: str) -> list[str]:
+    """The CSP's img-src that config/settings.py builds from this environment."""
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(' '.join(map(str, settings.SECURE_CSP['img-src'])))"
+    )
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env | environ,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.split()
+
+
+def test_an_off_site_logo_is_allowed_by_the_csp_and_nothing_else_is():
+    assert csp_image_sources(BATCHWISE_LOGO_URL="https://cdn.acme.example/logo.svg") == [
+        "'self'",
+        "data:",
+        "https://cdn.acme.example",
+    ]
+    assert csp_image_sources(BATCHWISE_LOGO_URL="/media/logo.svg") == ["'self'", "data:"]
