@@ -171,9 +171,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Bootstrap comes from the npm registry (package.json) and is served by us, never a CDN.
+# Bootstrap comes from the npm registry (package.json) and is served by us, never a CDN: its
+# JavaScript as shipped, its CSS compiled into ours (`make css`, docs/design.md).
 STATICFILES_DIRS = [
-    ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/bootstrap/js", BASE_DIR / "node_modules" / "bootstrap" / "dist" / "js"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
