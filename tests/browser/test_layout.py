@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from courses.models import Article, Batch, Course
 from tests.browser.conftest import axe_report
@@ -129,3 +129,42 @@ def test_schedule_and_course_page_pass_axe_as_cards_and_as_tables(
                 reports.append(f"{width}px {name}: {report}")
 
     assert not reports, "\n\n".join(reports)
+
+
+def test_course_facts_and_enquire_now_are_in_view_on_arrival_and_while_reading(
+    live_server, page: Page, public_pages: dict[str, str]
+):
+    def enquire_now_in_view() -> bool:
+        """A course-level Enquire Now (no ?batch=) wholly inside the viewport."""
+        return page.evaluate("""() => [...document.querySelectorAll('a.btn')]
+          .filter((a) => a.textContent.trim() === "Enquire Now" && !a.href.includes("?batch="))
+          .some((a) => {
+            const box = a.getBoundingClientRect();
+            return box.width > 0 && box.top >= 0 && box.bottom <= window.innerHeight
+              && box.left >= 0 && box.right <= window.innerWidth;
+          })""")
+
+    for width in (PHONE, DESKTOP):
+        page.set_viewport_size({"width": width, "height": HEIGHT})
+        page.goto(f"{live_server.url}{public_pages['course']}")
+        for fact in ("Level", "Duration", "Fee", "Next start", "Modes"):
+            term = page.locator("dt:visible", has_text=fact).first
+            assert term.is_visible(), f"{width}px: {fact} not shown"
+            assert term.bounding_box()["y"] < HEIGHT, f"{width}px: {fact} below the fold"
+        assert enquire_now_in_view(), f"{width}px: no Enquire Now on arrival"
+
+        page.locator("#faq").scroll_into_view_if_needed()
+        assert enquire_now_in_view(), f"{width}px: Enquire Now out of reach by the FAQ"
+
+        # One tap from anywhere (Bootstrap scrolls smoothly: expect waits for the scroll).
+        page.get_by_role("link", name="See dates").locator("visible=true").first.click()
+        expect(page.get_by_role("heading", name="Course Schedule")).to_be_in_viewport()
+
+        # At the very bottom the phone's bar covers nothing: the footer ends above it.
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        footer = page.locator("footer").bounding_box()
+        assert footer is not None
+        bars = page.locator(".fixed-bottom:visible")
+        if bars.count():
+            bar = bars.first.bounding_box()
+            assert bar is not None and footer["y"] + footer["height"] <= bar["y"] + 1
