@@ -10,13 +10,14 @@ PORT ?= 8000
 # Links in emails and calendar files name the address the site is served on.
 DEV_ENV = DJANGO_DEBUG=1 BATCHWISE_SITE_URL=http://$(HOST):$(PORT)
 
-.PHONY: help install css run worker demo test test-days lint check format check-python clean lighthouse
+.PHONY: help install css run worker demo test test-days screenshots lint check format check-python clean lighthouse
 
 help:
 	@echo "make run     install, migrate, load demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test    run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make css     build the stylesheet from courses/assets/scss (run by run and test)"
 	@echo "make lighthouse  Lighthouse scores of the public pages on a production-settings server"
+	@echo "make screenshots  save the home, course, schedule and enquiry pages to docs/screenshots/"
 	@echo "make lint    ruff check and format check"
 	@echo "make check   import-linter's layer contracts and mypy's type check"
 
@@ -70,6 +71,11 @@ test-days: install css
 	  echo "== the suite on $$day"; \
 	  faketime -f "@$$day 10:00:00" $(BIN)/python -m pytest -n auto -q $(PYTEST_ARGS) || exit 1; \
 	done
+
+# The layout browser tests also save full-page screenshots at phone and desktop width;
+# commit them when the design changes.
+screenshots: install css
+	BATCHWISE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_layout.py -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

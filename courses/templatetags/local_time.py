@@ -1,7 +1,7 @@
 """Batch times in the viewer's zone, and the footer's zone picker.
 
     {% load local_time %}
-    {% batch_local_times batch as local %}  {# includes/batch_times.html, batch_dates.html #}
+    {% batch_local_times batch as local %}  {# schedule_table.html#batch_times, #batch_dates #}
     {% viewer_zone_picker as picker %}       {# includes/zone_picker.html #}
 
 The viewer's zone comes from the zone picker's cookie (courses.time_zones): reading it costs

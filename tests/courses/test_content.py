@@ -1,5 +1,7 @@
 """Course content: Markdown rendered safely, grouped and ordered, searchable, at fixed cost."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -95,6 +97,29 @@ def test_course_page_shows_every_kind_of_content(client):
     assert '<details class="qa">' in html and "<summary>Question 0?</summary>" in html
     assert 'href="/articles/preparing/"' in html
     assert 'href="/courses/python-data/"' in html
+
+
+@pytest.mark.django_db
+def test_course_page_nav_links_each_section_and_the_schedule_comes_before_the_content(client):
+    content_course()
+
+    html = client.get("/courses/deep-learning/").content.decode()
+
+    nav = re.search(r'<nav class="course-sections[^>]*>(.*?)</nav>', html, re.S).group(1)
+    targets = re.findall(r'href="#([a-z-]+)"', nav)
+    assert targets == [
+        "overview",
+        "schedule",
+        "interview-questions",
+        "training-modes",
+        "included",
+        "faq",
+        "related",
+    ]
+    for target in targets:
+        assert f'id="{target}"' in html, target
+    order = [html.index(f'id="{target}"') for target in targets]
+    assert order == sorted(order)  # the schedule right after the overview, above the FAQ
 
 
 @pytest.mark.django_db

@@ -801,7 +801,7 @@ def shown(html: str) -> dict[str, int]:
     return {
         "full": html.count(">Full — join the waiting list<"),
         "guaranteed": html.count(">Guaranteed to run<"),
-        "enquire": html.count(">Enquire Now<"),
+        "enquire": len(re.findall(r'\?batch=\d+">Enquire Now<', html)),  # not the course's own
     }
 
 
