@@ -289,6 +289,12 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 SITE_NAME = os.environ.get("BATCHWISE_SITE_NAME", "Batchwise")
+# The provider's contact details, shown on the contact page and in the footer (docs/pages.md).
+BATCHWISE_CONTACT_EMAIL = os.environ.get("BATCHWISE_CONTACT_EMAIL", "hello@example.com")
+BATCHWISE_CONTACT_PHONE = os.environ.get("BATCHWISE_CONTACT_PHONE", "+91 80 4567 8900")
+BATCHWISE_CONTACT_ADDRESS = os.environ.get(
+    "BATCHWISE_CONTACT_ADDRESS", "2nd floor, 14 MG Road, Bengaluru 560001, India"
+)
 
 # /healthz reports "degraded" (still 200: a web node is fine when the worker is behind) when the
 # oldest due email or ready task has waited longer than this many seconds.
@@ -322,6 +328,7 @@ _RATE_LIMIT_DEFAULTS = {
     "enquiry": {"ip": "20/hour", "email": "3/hour"},
     "waitlist": {"ip": "20/hour", "email": "3/hour"},
     "one_on_one": {"ip": "10/hour", "email": "3/hour"},
+    "contact": {"ip": "10/hour", "email": "3/hour"},
     "time_zone": {"ip": "30/10m"},
 }
 BATCHWISE_RATE_LIMITS = {

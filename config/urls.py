@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from courses.sitemaps import SITEMAPS
 from courses.views_feeds import robots_txt
+from enquiries.sitemaps import ContactPageSitemap
 from enquiries.views.staff import staff_dashboard
 
 admin.site.site_header = "Batchwise back office"
@@ -18,7 +19,12 @@ urlpatterns = [
     path("admin/dashboard/", staff_dashboard, name="staff-dashboard"),
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS | {"contact": ContactPageSitemap}},
+        name="sitemap",
+    ),
     path("", include("enquiries.urls")),
     path("", include("courses.urls")),
 ]

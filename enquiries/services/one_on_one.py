@@ -479,6 +479,7 @@ def plan_calendar(plan: TrainingPlan, sessions: list[PlanSession]) -> bytes:
     the plan's dates.
     """
     course = plan.request.enquiry.course
+    assert course is not None  # only a general enquiry names no course (a constraint)
     revision = plan_revision(plan)
     link = settings.SITE_URL + plan_url(plan)
     calendar = Calendar.new(
