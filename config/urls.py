@@ -5,6 +5,7 @@ from django.urls import include, path
 from courses.brand import brand_css
 from courses.sitemaps import SITEMAPS
 from courses.views_feeds import robots_txt
+from enquiries.sitemaps import ContactPageSitemap
 from enquiries.views.staff import staff_dashboard
 
 admin.site.site_header = "Batchwise back office"
@@ -20,7 +21,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("brand.css", brand_css, name="brand_css"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS | {"contact": ContactPageSitemap}},
+        name="sitemap",
+    ),
     path("", include("enquiries.urls")),
     path("", include("courses.urls")),
 ]

@@ -1,7 +1,8 @@
 """Sections of /sitemap.xml (Django's sitemap framework; wired in config/urls.py).
 
-URLs are absolute, on the host and scheme the sitemap was requested with. To add a section
-(e.g. articles once they exist), write a Sitemap class and add it to SITEMAPS.
+URLs are absolute, on the host and scheme the sitemap was requested with. To add a section,
+write a Sitemap class and add it to SITEMAPS; enquiries adds its public pages (the contact
+page) in config/urls.py, since courses never names enquiries' URLs.
 """
 
 from django.contrib.sitemaps import Sitemap
@@ -16,7 +17,14 @@ class StaticPagesSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self) -> list[str]:
-        return ["courses:home", "courses:list", "courses:schedule"]
+        return [
+            "courses:home",
+            "courses:list",
+            "courses:schedule",
+            "courses:articles",
+            "courses:about",
+            "courses:privacy",
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)

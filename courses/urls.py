@@ -15,6 +15,8 @@ urlpatterns = [
     path("schedule/batches/<int:pk>.ics", views_feeds.batch_calendar, name="batch_calendar"),
     path("schedule/calendar.ics", views_feeds.schedule_calendar, name="schedule_calendar"),
     path("courses/<slug:slug>/calendar.ics", views_feeds.course_calendar, name="course_calendar"),
+    path("articles/", views.article_list, name="articles"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
     path("privacy/", views.privacy_notice, name="privacy"),
+    path("about/", views.about, name="about"),
 ]

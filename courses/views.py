@@ -10,6 +10,7 @@ from .models import Article, Batch, Category, Course
 from .schedule import group_by_month
 
 COURSES_PER_PAGE = 12
+ARTICLES_PER_PAGE = 20
 FEATURED_COURSES = 6
 NEXT_BATCHES_ON_HOME = 6
 
@@ -66,6 +67,19 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def article_list(request: HttpRequest) -> HttpResponse:
+    articles = Article.objects.published().prefetch_related(
+        Prefetch("courses", queryset=Course.objects.published().order_by("title"))
+    )
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "courses/article_list.html", {"page": page})
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    """The provider's own page: its wording lives in the template (docs/pages.md)."""
+    return render(request, "courses/about.html")
+
+
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.published().prefetch_related(
@@ -115,7 +129,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
         {
             "notice_version": privacy.NOTICE_VERSION,
             "notice_date": privacy.NOTICE_DATE,
-            "contact_email": privacy.contact_email(),
+            "privacy_email": privacy.contact_email(),
             "retention_days": privacy.lead_retention_days(),
         },
     )

@@ -24,6 +24,7 @@ NEXT_BATCHES = 10
 # courses than colours, the quietest ones share the last colour as "Other courses".
 PALETTE_SIZE = 8
 OTHER_COURSES = "Other courses"
+GENERAL_ENQUIRIES = "General enquiries"  # from the contact page, about no course
 
 
 # Enquiries per week, by course
@@ -94,12 +95,12 @@ def weekly_enquiries(*, weeks: int = WEEKS) -> WeeklyEnquiries:
         .order_by()
     )
     column = {monday: n for n, monday in enumerate(mondays)}
-    counts: dict[int, list[int]] = defaultdict(lambda: [0] * weeks)
-    titles: dict[int, str] = {}
+    counts: dict[int | None, list[int]] = defaultdict(lambda: [0] * weeks)
+    titles: dict[int | None, str] = {}
     for row in rows:
         week = timezone.localtime(row["week"], zone).date()
         counts[row["course_id"]][column[week]] += row["count"]
-        titles[row["course_id"]] = row["course__title"]
+        titles[row["course_id"]] = row["course__title"] or GENERAL_ENQUIRIES
 
     ranked = sorted(counts, key=lambda course: (-sum(counts[course]), titles[course]))
     if len(ranked) > PALETTE_SIZE:

@@ -23,6 +23,7 @@ app_name = "enquiries"
 
 urlpatterns = [
     path("courses/<slug:slug>/enquire/", views.enquire, name="enquire"),
+    path("contact/", views.contact, name="contact"),
     path("enquiries/thanks/", views.enquiry_received, name="received"),
     path("courses/<slug:slug>/waiting-list/", views.join_waitlist, name="waitlist_join"),
     path("waiting-list/emailed/", views.waitlist_emailed, name="waitlist_emailed"),

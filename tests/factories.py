@@ -73,9 +73,14 @@ def make_batch(**overrides) -> Batch:
 
 
 def make_enquiry(**overrides) -> Enquiry:
-    """An enquiry created the way the site creates one: through the service."""
+    """An enquiry created the way the site creates one: through the service.
+
+    course=None makes a general enquiry (the contact page's); without course, one is made."""
     batch = overrides.pop("batch", None)
-    course = overrides.pop("course", None) or (batch.course if batch else make_course())
+    if "course" in overrides:
+        course = overrides.pop("course")
+    else:
+        course = batch.course if batch else make_course()
     fields = {
         "name": "Asha Verma",
         "email": "asha@example.com",

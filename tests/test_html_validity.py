@@ -60,6 +60,11 @@ def public_pages(client) -> dict[str, str]:
         "one-on-one with errors": f"/courses/{course.slug}/one-on-one/",
         "training plan": f"/training-plan/{TrainingPlan.objects.first().token}/",
         "privacy notice": "/privacy/",
+        "about": "/about/",
+        "articles": "/articles/",
+        "contact": "/contact/",
+        "contact with errors": "/contact/",
+        "waiting list with errors": f"/courses/{full.course.slug}/waiting-list/?batch={full.pk}",
         "not found": "/no-such-page/",
     }
     html = {
@@ -83,6 +88,19 @@ def public_pages(client) -> dict[str, str]:
         },
     )
     html["enquiry received"] = client.get("/enquiries/thanks/").content.decode()
+    client.post(
+        "/contact/",
+        {
+            "submission_token": uuid.uuid4(),
+            "name": "Asha Verma",
+            "email": "asha@example.com",
+            "phone": "+919812345678",
+            "message": "Do you train teams?",
+            "consent": "on",
+            "shown_at": shown_form_stamp(),
+        },
+    )
+    html["general enquiry received"] = client.get("/enquiries/thanks/").content.decode()
     place = WaitlistEntry.objects.filter(batch=full).first()
     html["waiting list place"] = client.get(f"/waiting-list/{place.token}/").content.decode()
     html["leave the waiting list"] = client.get(

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from courses.models import Batch, Course
+from courses.models import Article, Batch, Course
 from enquiries.models import Enquiry
 from enquiries.services import Attribution
 from tests.factories import make_category, make_course, make_enquiry, next_weekday
@@ -28,6 +28,7 @@ COURSE_LIST_QUERIES = 3  # categories with counts; paginator count; one page of 
 # The course; all its content in one UNION query (courses/content.py); its open batches.
 COURSE_DETAIL_QUERIES = 3
 SCHEDULE_QUERIES = 3  # courses with open batches; months; the filtered batches
+ARTICLE_LIST_QUERIES = 3  # paginator count; one page of articles; their published courses
 # Admin: session, user; list filters (start months or utm sources, courses); filtered and full
 # result counts; the page of rows; date hierarchy bounds and levels.
 BATCH_ADMIN_QUERIES = 9
@@ -127,6 +128,34 @@ def course_cards(html: str) -> int:
 
 
 # Public pages
+
+
+@pytest.mark.django_db
+def test_article_list_runs_same_queries_for_5_and_100_articles(client, django_assert_num_queries):
+    courses = [make_course() for _ in range(3)]
+
+    def grow_to(size: int) -> None:
+        for i in range(Article.objects.count(), size):
+            article = Article.objects.create(
+                title=f"Article {i:03}",
+                slug=f"article-{i:03}",
+                summary="-",
+                body="-",
+                is_published=True,
+                published_on=dt.date(2026, 1, 1) + dt.timedelta(days=i),
+            )
+            article.courses.add(courses[i % 3], courses[(i + 1) % 3])
+
+    assert_same_queries_for_5_and_100(
+        client,
+        "/articles/",
+        grow_to=grow_to,
+        rows_shown=lambda html: html.count('<article aria-labelledby="article-'),
+        expected_rows=lambda size: min(size, 20),
+        pinned=ARTICLE_LIST_QUERIES,
+        django_assert_num_queries=django_assert_num_queries,
+    )
+    assert ARTICLE_LIST_QUERIES <= PUBLIC_PAGE_QUERY_LIMIT
 
 
 @pytest.mark.django_db

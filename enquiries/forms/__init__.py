@@ -1,6 +1,6 @@
-"""The public forms: Enquire Now, the waiting list, one-on-one training."""
+"""The public forms: Enquire Now, the waiting list, one-on-one training, the contact page."""
 
-from .enquiry import EnquiryForm, WaitlistForm
+from .enquiry import ContactForm, EnquiryForm, WaitlistForm
 from .one_on_one import OneOnOneForm
 
-__all__ = ["EnquiryForm", "OneOnOneForm", "WaitlistForm"]
+__all__ = ["ContactForm", "EnquiryForm", "OneOnOneForm", "WaitlistForm"]

@@ -162,3 +162,32 @@ class WaitlistForm(EnquiryForm):
 
     def submission(self) -> dict:
         return {key: value for key, value in super().submission().items() if key != "message"}
+
+
+class ContactForm(EnquiryForm):
+    """The contact page's general enquiry: a lead like Enquire Now, about no course."""
+
+    message = forms.CharField(
+        label="Your message",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What you would like to know: a course, dates, fees, training for a team.",
+        error_messages={"required": "Please write your message."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["batch"]
+        self.fields["email"].help_text = "We reply here, with your enquiry reference."
+        self.helper.layout = Layout(
+            Field("name", autocomplete="name"),
+            Field("email", autocomplete="email"),
+            Field("phone", autocomplete="tel", inputmode="tel"),
+            "message",
+            "consent",
+            Div(Field("website", autocomplete="off", tabindex="-1"), css_class="hp-field"),
+            "submission_token",
+            "came_from",
+            "shown_at",
+            Submit("submit", "Send message", css_class="btn-lg"),
+        )

@@ -44,6 +44,7 @@ class Enquiry(models.Model):
         COURSE = "course", "Course (no batch chosen)"
         ONE_ON_ONE = "one_on_one", "One-on-one training"
         WAITING_LIST = "waitlist", "Waiting list of a full batch"
+        GENERAL = "general", "General enquiry (contact page)"
 
     # Kinds that name a batch.
     BATCH_KINDS = (Kind.BATCH, Kind.WAITING_LIST)
@@ -72,7 +73,10 @@ class Enquiry(models.Model):
     # One per rendered form: a double click, a refresh or a resubmission reuses it.
     submission_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=10, choices=Kind)
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enquiries")
+    # Only a general enquiry (the contact page) may name no course; staff may file it under one.
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, null=True, blank=True, related_name="enquiries"
+    )
     batch = models.ForeignKey(
         Batch, on_delete=models.PROTECT, null=True, blank=True, related_name="enquiries"
     )
@@ -167,10 +171,15 @@ class Enquiry(models.Model):
                     "A batch or waiting-list enquiry names a batch; other kinds do not."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(kind="general") | Q(course__isnull=False),
+                name="enquiry_course_unless_general",
+                violation_error_message="Choose the course this enquiry is about.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference} · {self.name} · {self.course}"
+        return f"{self.reference} · {self.name} · {self.course or 'General enquiry'}"
 
     def clean(self) -> None:
         if not self.phone and self.erased_at is None:

@@ -85,7 +85,7 @@ def ensure_batch_open(*, course: Course, batch: Batch) -> None:
 
 def submit_enquiry(
     *,
-    course: Course,
+    course: Course | None,
     batch: Batch | None,
     name: str,
     email: str,
@@ -104,7 +104,8 @@ def submit_enquiry(
     sender, so bots learn nothing; the batch checks are skipped for it.
 
     A real enquiry is linked to an open one from the same person for the same course in the
-    last 30 days (and goes to its owner), or else assigned round-robin within Sales. The
+    last 30 days (and goes to its owner), or else assigned round-robin within Sales. Without a
+    course (the contact page) it is a general enquiry, linked to an open general one. The
     acknowledgement and the owner's notification are queued in the same transaction, so an
     enquiry that is rolled back sends nothing.
     """
@@ -114,7 +115,9 @@ def submit_enquiry(
     if not consented:
         raise ConsentMissing("We can only take an enquiry when you agree to be contacted.")
 
-    if is_spam:
+    if course is None:
+        batch, kind = None, Enquiry.Kind.GENERAL
+    elif is_spam:
         if batch is not None and batch.course_id != course.pk:
             batch = None
     else:
@@ -201,7 +204,8 @@ def join_waiting_list(
 
 
 def find_open_original(enquiry: Enquiry) -> Enquiry | None:
-    """The earliest open enquiry with the same email or phone for the same course, if recent."""
+    """The earliest open enquiry with the same email or phone for the same course (or, for a
+    general enquiry, without one), if recent."""
     since = timezone.now() - DUPLICATE_WINDOW
     return (
         Enquiry.objects.open()

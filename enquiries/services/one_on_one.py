@@ -306,7 +306,9 @@ def generate_plan(
     now = now or timezone.now()
     with transaction.atomic():
         request = (
-            OneOnOneRequest.objects.select_for_update()
+            # Only this row: PostgreSQL cannot lock the nullable side of an outer join (the
+            # enquiry's course, null for a general enquiry).
+            OneOnOneRequest.objects.select_for_update(of=("self",))
             .select_related("enquiry__course")
             .get(pk=request.pk)
         )
@@ -344,7 +346,7 @@ def notify_plan_changed(*, plan: TrainingPlan, by: User | None = None) -> Outgoi
     """Email the learner that their plan changed, with its sessions and their private link."""
     with transaction.atomic():
         plan = (
-            TrainingPlan.objects.select_for_update()
+            TrainingPlan.objects.select_for_update(of=("self",))  # see generate_plan
             .select_related("request__enquiry__course")
             .get(pk=plan.pk)
         )
@@ -367,7 +369,7 @@ def issue_new_plan_link(*, plan: TrainingPlan, by: User | None) -> TrainingPlan:
     and calendar links (forwarded, leaked) stop working at once."""
     with transaction.atomic():
         plan = (
-            TrainingPlan.objects.select_for_update()
+            TrainingPlan.objects.select_for_update(of=("self",))  # see generate_plan
             .select_related("request__enquiry__course")
             .get(pk=plan.pk)
         )
@@ -479,6 +481,7 @@ def plan_calendar(plan: TrainingPlan, sessions: list[PlanSession]) -> bytes:
     the plan's dates.
     """
     course = plan.request.enquiry.course
+    assert course is not None  # only a general enquiry names no course (a constraint)
     revision = plan_revision(plan)
     link = settings.SITE_URL + plan_url(plan)
     calendar = Calendar.new(

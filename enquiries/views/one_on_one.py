@@ -81,6 +81,7 @@ def training_plan_calendar(request: HttpRequest, token: str) -> HttpResponse:
     """The plan as an .ics file to import into any calendar."""
     plan = _plan_or_404(token)
     course = plan.request.enquiry.course
+    assert course is not None  # only a general enquiry names no course (a constraint)
     response = HttpResponse(
         one_on_one.plan_calendar(plan, list(plan.sessions.all())),
         content_type="text/calendar; charset=utf-8",

@@ -8,7 +8,7 @@ from courses import rate_limits
 from courses.models import Batch, Course
 
 from .. import services
-from ..forms import EnquiryForm, WaitlistForm
+from ..forms import ContactForm, EnquiryForm, WaitlistForm
 from ..middleware import ATTRIBUTION_SESSION_KEY
 from ..models import Enquiry, WaitlistEntry
 from ..services import seats
@@ -124,6 +124,31 @@ def enquiry_received(request: HttpRequest) -> HttpResponse:
         else None
     )
     return render(request, "enquiries/received.html", {"enquiry": enquiry})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def contact(request: HttpRequest) -> HttpResponse:
+    """The contact page: the provider's details and a general enquiry about no course."""
+    limited = None
+    if request.method == "POST":
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            try:
+                count_submission(request, form, name="contact")
+                enquiry = services.submit_enquiry(
+                    course=None,
+                    batch=None,
+                    attribution=attribution(request, form),
+                    **form.submission(),
+                )
+            except rate_limits.RateLimited as error:
+                limited = error
+            else:
+                request.session[RECEIVED_SESSION_KEY] = enquiry.reference
+                return redirect("enquiries:received")
+    else:
+        form = ContactForm(initial={"came_from": request.headers.get("referer", "")[:500]})
+    return render_form(request, "enquiries/contact.html", {"form": form}, limited)
 
 
 def _enquire_about(batch: Batch) -> HttpResponse:

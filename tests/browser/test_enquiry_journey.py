@@ -64,8 +64,11 @@ def test_learner_enquires_about_a_weekend_batch_from_the_schedule(
     send.click()
 
     expect(page.get_by_role("alert")).to_contain_text("Please correct the fields marked below")
-    expect(page.get_by_text("Please tell us your name.")).to_be_visible()
-    expect(page.get_by_text("Please tick this box so we can contact you")).to_be_visible()
+    # Each message beside its field, in the form (the summary above lists them too).
+    expect(page.locator("form[data-once]").get_by_text("Please tell us your name.")).to_be_visible()
+    expect(
+        page.locator("form[data-once]").get_by_text("Please tick this box so we can contact you")
+    ).to_be_visible()
     # The rejected form still names the weekend batch.
     expect(summary).to_contain_text(catalog.weekend.get_track_display())
     axe_reports.append(axe_report(page))

@@ -70,9 +70,13 @@ def test_learner_in_kolkata_asks_for_one_on_one_training(
     send.click()
 
     expect(page.get_by_role("alert")).to_contain_text("Please correct the fields marked below")
-    expect(page.get_by_text("doesn't fit between 19:00 and 20:00")).to_be_visible()
-    expect(page.get_by_text("You ticked 1 day, so choose at most 1 session")).to_be_visible()
-    expect(page.get_by_text("Please tell us your name.")).to_be_visible()
+    expect(
+        page.locator("form[data-once]").get_by_text("doesn't fit between 19:00 and 20:00")
+    ).to_be_visible()
+    expect(
+        page.locator("form[data-once]").get_by_text("You ticked 1 day, so choose at most 1 session")
+    ).to_be_visible()
+    expect(page.locator("form[data-once]").get_by_text("Please tell us your name.")).to_be_visible()
     expect(page.get_by_label("Tuesday")).to_be_checked()
     expect(zone).to_have_value("Asia/Kolkata")
     axe_reports.append(axe_report(page))
@@ -110,9 +114,15 @@ def test_a_choice_sent_back_is_not_replaced_by_the_browsers_zone(
     page.get_by_role("button", name="Send my request").click()
 
     expect(page.get_by_role("alert")).to_contain_text("Please correct the fields marked below")
-    expect(page.get_by_text("Tick at least one day of the week.")).to_be_visible()
-    expect(page.get_by_text("Give the earliest time a session could start.")).to_be_visible()
-    expect(page.get_by_text("Tell us the first date you could start.")).to_be_visible()
+    expect(
+        page.locator("form[data-once]").get_by_text("Tick at least one day of the week.")
+    ).to_be_visible()
+    expect(
+        page.locator("form[data-once]").get_by_text("Give the earliest time a session could start.")
+    ).to_be_visible()
+    expect(
+        page.locator("form[data-once]").get_by_text("Tell us the first date you could start.")
+    ).to_be_visible()
     expect(page.get_by_label("Your time zone")).to_have_value("Europe/London")
 
 

@@ -45,7 +45,7 @@ def sitemap_entries(response) -> dict[str, str | None]:
 
 
 @pytest.mark.django_db
-def test_sitemap_lists_static_pages_published_courses_and_their_categories(client):
+def test_sitemap_lists_static_and_content_pages_published_courses_and_their_categories(client):
     programming = make_category(slug="programming")
     cloud = make_category(slug="cloud")
     drafts = make_category(slug="drafts")
@@ -61,6 +61,10 @@ def test_sitemap_lists_static_pages_published_courses_and_their_categories(clien
         "http://testserver/",
         "http://testserver/courses/",
         "http://testserver/schedule/",
+        "http://testserver/articles/",
+        "http://testserver/about/",
+        "http://testserver/privacy/",
+        "http://testserver/contact/",
         "http://testserver/courses/python/",
         "http://testserver/courses/kubernetes/",
         "http://testserver/courses/?category=programming",
@@ -113,7 +117,7 @@ def test_sitemap_runs_the_same_queries_for_5_and_50_courses(client):
         with CaptureQueriesContext(connection) as queries:
             entries = sitemap_entries(client.get("/sitemap.xml"))
         counts[size] = len(queries)
-        assert len(entries) == 3 + size + 1
+        assert len(entries) == 7 + size + 1  # fixed pages, courses, the one category
 
     # Per section with a queryset: a count (for paging) and the page of items.
     assert counts[5] == counts[50] == 5  # a fixed few per section, never one per course
@@ -208,6 +212,10 @@ def public_pages(site) -> list[tuple[str, str, int]]:
         ("/courses/?category=no-such-category", "/courses/", 200),
         ("/courses/python/?utm_source=newsletter&fbclid=abc", "/courses/python/", 200),
         ("/schedule/?course=python&track=weekday&utm_source=ad", "/schedule/", 200),
+        ("/articles/?utm_source=ad", "/articles/", 200),
+        ("/about/?utm_source=ad", "/about/", 200),
+        ("/contact/?utm_source=ad", "/contact/", 200),
+        ("/privacy/", "/privacy/", 200),
         (f"/courses/python/enquire/?batch={site['batch'].pk}", "/courses/python/enquire/", 200),
         ("/enquiries/thanks/", "/enquiries/thanks/", 200),
         (

@@ -56,6 +56,7 @@ def the_three_forms():
             f"/courses/{batch.course.slug}/waiting-list/?batch={batch.pk}",
             learner,
         ),
+        "contact": ("/contact/", learner | {"message": "Do you train teams?"}),
         "one-on-one": (
             f"/courses/{course.slug}/one-on-one/",
             learner | {k: v for k, v in ONE_ON_ONE_TYPED.items() if k not in learner},
@@ -67,7 +68,7 @@ def the_three_forms():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("form", ["enquiry", "waiting list", "one-on-one"])
+@pytest.mark.parametrize("form", ["enquiry", "waiting list", "one-on-one", "contact"])
 @pytest.mark.parametrize(
     "stamp",
     ["absent", "forged", "sent at once"],
@@ -91,7 +92,7 @@ def test_a_post_without_a_fresh_form_is_kept_as_spam_and_answered_as_usual(clien
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("form", ["enquiry", "waiting list", "one-on-one"])
+@pytest.mark.parametrize("form", ["enquiry", "waiting list", "one-on-one", "contact"])
 def test_a_form_sent_after_it_was_read_is_a_real_enquiry(client, clock, form):
     url, learner = the_three_forms()[form]
     stamp = stamp_on(client.get(url))
