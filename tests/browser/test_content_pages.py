@@ -43,7 +43,7 @@ def test_visitor_sends_a_general_enquiry_from_the_contact_page(live_server, page
     page.goto(f"{live_server.url}/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Contact").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Contact us")
-    expect(page.locator("address")).to_contain_text("hello@example.com")
+    expect(page.get_by_role("main").locator("address")).to_contain_text("hello@batchwise.example")
     assert_no_axe_violations(page)
 
     page.get_by_role("button", name="Send message").click()
