@@ -99,8 +99,13 @@ def lighthouse(name: str, path: str, preset: str) -> dict[str, int]:
     ]
     if preset == "desktop":
         command.append("--preset=desktop")
-    result = subprocess.run(command, env=ENV, capture_output=True, text=True)
-    if result.returncode:
+    # Chromium now and then fails to record a page load's trace (NO_NAVSTART): a run that
+    # measured nothing is tried again, up to three times.
+    for _ in range(3):
+        result = subprocess.run(command, env=ENV, capture_output=True, text=True)
+        if not result.returncode:
+            break
+    else:
         sys.exit(f"Lighthouse failed on {path} ({preset}):\n{result.stderr}")
     data = json.loads(Path(f"{report}.report.json").read_text())
     return {key: round(data["categories"][key]["score"] * 100) for key in CATEGORIES}
