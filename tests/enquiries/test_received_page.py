@@ -81,3 +81,11 @@ def test_no_thanks_page_has_a_space_before_punctuation(client, kind):
     text = thanks_page_text(client, enquiry)
 
     assert not re.search(r"\s[.,;:]", text), text
+
+
+@pytest.mark.django_db
+def test_thanks_page_after_a_contact_message_calls_it_a_message(client):
+    text = thanks_page_text(client, make_enquiry(course=None))
+
+    assert text.startswith("Thank you — we have your message")
+    assert "enquiry" not in text.split("Your reference")[0]
