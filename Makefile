@@ -10,12 +10,13 @@ PORT ?= 8000
 # Links in emails and calendar files name the address the site is served on.
 DEV_ENV = DJANGO_DEBUG=1 BATCHWISE_SITE_URL=http://$(HOST):$(PORT)
 
-.PHONY: help install css run worker demo test test-days screenshots lint check format check-python clean lighthouse
+.PHONY: help install css run worker demo test test-days screenshots lint check format check-python clean lighthouse bench
 
 help:
 	@echo "make run     install, migrate, load demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test    run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make css     build the stylesheet from courses/assets/scss (run by run and test)"
+	@echo "make bench  req/s, HTML size and memory of the public pages (QUICK=1: a short run)"
 	@echo "make lighthouse  Lighthouse scores of the public pages on a production-settings server"
 	@echo "make screenshots  save the home, course, schedule and enquiry pages to docs/screenshots/"
 	@echo "make lint    ruff check and format check"
@@ -98,3 +99,9 @@ clean:
 # server (gunicorn, DEBUG off, demo data); reports in build/lighthouse/ (bench/lighthouse.py).
 lighthouse: install css
 	$(BIN)/python bench/lighthouse.py
+
+# Requests per second of the public pages against a hello-world view, their HTML size and the
+# workers' memory, with the demo grown to 50, 200 and 1,000 batches, on PostgreSQL and gunicorn
+# (bench/run.py); writes docs/benchmarks.md. QUICK=1: one short round, to build/bench/.
+bench: install css
+	QUICK=$(QUICK) $(BIN)/python bench/run.py

@@ -170,7 +170,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes and whitenoise serves from; the benchmark points it at a temporary
+# directory so it never touches the deploy's own.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 # Bootstrap comes from the npm registry (package.json) and is served by us, never a CDN: its
 # JavaScript as shipped, its CSS compiled into ours (`make css`, docs/design.md).
 STATICFILES_DIRS = [
@@ -355,6 +357,9 @@ BATCHWISE_RATE_LIMITS = {
     for form, rates in _RATE_LIMIT_DEFAULTS.items()
 }
 BATCHWISE_RATE_LIMITS_ENABLED = env_bool("BATCHWISE_RATE_LIMITS_ENABLED", default=True)
+# `make bench` only: serves /__hello__/, the framework's floor the public pages are measured
+# against (docs/benchmarks.md). Off, the URL does not exist.
+BATCHWISE_BENCH_HELLO = env_bool("BATCHWISE_BENCH_HELLO")
 # How many proxies of ours append to X-Forwarded-For; the client's IP is the entry the
 # outermost one added. 0 reads REMOTE_ADDR only (and the header is ignored).
 BATCHWISE_TRUSTED_PROXIES = int(

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from config.views import hello
 from courses.brand import brand_css
 from courses.sitemaps import SITEMAPS
 from courses.views_feeds import robots_txt
@@ -30,3 +32,7 @@ urlpatterns = [
     path("", include("enquiries.urls")),
     path("", include("courses.urls")),
 ]
+
+# The benchmark's baseline view, served only when BATCHWISE_BENCH_HELLO is set.
+if settings.BATCHWISE_BENCH_HELLO:
+    urlpatterns.insert(0, path("__hello__/", hello, name="bench-hello"))

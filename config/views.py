@@ -1,4 +1,4 @@
-"""Project-wide error pages."""
+"""Project-wide error pages, and the benchmark's hello-world."""
 
 import sys
 
@@ -25,3 +25,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponseServerError(
         template.render({"admins_told": bool(settings.ADMINS), "site_name": settings.SITE_NAME})
     )
+
+
+def hello(request: HttpRequest) -> HttpResponse:
+    """The smallest response through the whole middleware stack: `make bench` divides each
+    page's requests per second by this one's (served only with BATCHWISE_BENCH_HELLO)."""
+    return HttpResponse("Hello, world")
