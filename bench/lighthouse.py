@@ -16,13 +16,11 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from serving import PYTHON, ROOT, manage, wait_until_up
+
 OUT = ROOT / "build" / "lighthouse"
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
 LIGHTHOUSE = str(ROOT / "node_modules" / ".bin" / "lighthouse")
 PORT = int(os.environ.get("LIGHTHOUSE_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
@@ -44,34 +42,14 @@ ENV = os.environ | {
 }
 
 
-def manage(*args: str) -> str:
-    command = [PYTHON, "manage.py", *args]
-    result = subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True)
-    if result.returncode:
-        sys.exit(f"{' '.join(args)} failed:\n{result.stdout}{result.stderr}")
-    return result.stdout
-
-
 def port_is_free() -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", PORT)) != 0
 
 
-def wait_until_up(server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit("gunicorn stopped before it served a request.")
-        try:
-            with urllib.request.urlopen(f"{BASE}/healthz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    sys.exit(f"gunicorn did not answer on {BASE} within 30 seconds.")
-
-
 def pages() -> dict[str, str]:
     batch = manage(
+        ENV,
         "shell",
         "-c",
         "from courses.models import Batch; print(Batch.objects.open_for_enquiry()"
@@ -120,9 +98,9 @@ def main() -> None:
         sys.exit(f"Port {PORT} is in use: set LIGHTHOUSE_PORT to a free one.")
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
-    manage("migrate", "--no-input")
-    manage("load_demo")
-    manage("collectstatic", "--no-input", "--clear")
+    manage(ENV, "migrate", "--no-input")
+    manage(ENV, "load_demo")
+    manage(ENV, "collectstatic", "--no-input", "--clear")
     # The requests Lighthouse makes go to a file, not between the scores.
     gunicorn = ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"]
     server = subprocess.Popen(
@@ -131,7 +109,7 @@ def main() -> None:
         env=ENV,
     )
     try:
-        wait_until_up(server)
+        wait_until_up(server, BASE)
         urls = pages()
         print(f"{'page':<10} {'preset':<8} " + " ".join(f"{c:>14}" for c in CATEGORIES))
         for name, path in urls.items():

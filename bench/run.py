@@ -27,15 +27,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+from serving import PYTHON, ROOT, manage, wait_until_up
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
 WRK = os.environ.get("BENCH_WRK", "/usr/bin/wrk")
 QUICK = os.environ.get("QUICK", "") not in ("", "0")
 DURATION = os.environ.get("BENCH_DURATION") or ("3s" if QUICK else "10s")
@@ -110,15 +108,6 @@ def environment(static_root: str) -> dict[str, str]:
     }
 
 
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if result.returncode:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
-    return result.stdout
-
-
 def fresh_database() -> None:
     if not DATABASE.startswith("batchwise_bench"):
         sys.exit(f"BENCH_DATABASE must start with batchwise_bench (it is dropped): {DATABASE}")
@@ -147,19 +136,6 @@ def measure_size(page: Page, path: str) -> None:
         gzip.decompress(body)  # a broken stream stops the bench here
     else:
         page.gzipped = len(body)
-
-
-def wait_until_up(server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit("gunicorn stopped before it served a request.")
-        try:
-            with urllib.request.urlopen(f"{BASE}/healthz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    sys.exit(f"gunicorn did not answer on {BASE} within 30 seconds.")
 
 
 def wrk(path: str) -> tuple[float, str]:
@@ -205,7 +181,7 @@ def bench_size(env: dict[str, str], batches: int) -> Size:
         env=env,
     )
     try:
-        wait_until_up(server)
+        wait_until_up(server, BASE)
         for name, path in PAGES.items():
             size.pages[name] = Page()
             measure_size(size.pages[name], path)

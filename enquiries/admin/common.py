@@ -94,3 +94,28 @@ def confirmation_page(request, model_admin, *, title, question, rows, confirm, *
         **extra,
     }
     return TemplateResponse(request, CONFIRMATION_PAGE, context)
+
+
+def issue_new_links(request, model_admin, items: list, *, question: str, rows: list[str], issue):
+    """The "Email a new private link" action: a confirmation page naming whose link goes to
+    which address, then `issue(item)` (a service: new token, email to the owner) for each."""
+    if request.POST.get("post") != "yes":
+        return confirmation_page(
+            request,
+            model_admin,
+            title="Email new private links",
+            question=question,
+            rows=rows,
+            confirm=f"Yes, email {count_of(len(items), 'new link', 'new links')}",
+            objects=items,
+            action="issue_new_links",
+        )
+    for item in items:
+        issue(item)
+    model_admin.message_user(
+        request,
+        f"{count_of(len(items), 'learner', 'learners')} will be emailed a new private link; "
+        "the old links no longer work.",
+        messages.SUCCESS,
+    )
+    return None

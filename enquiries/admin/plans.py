@@ -21,7 +21,7 @@ from django.utils.html import format_html
 
 from ..models import OneOnOneRequest, PlanSession, TrainingPlan, Weekday
 from ..services import one_on_one
-from .common import confirmation_page, count_of, when
+from .common import confirmation_page, count_of, issue_new_links, when
 
 
 def change_link(obj, text: str) -> str:
@@ -533,31 +533,19 @@ class TrainingPlanAdmin(admin.ModelAdmin):
     )
     def issue_new_links(self, request, queryset):
         plans = list(queryset.select_related("request__enquiry"))
-        if request.POST.get("post") != "yes":
-            return confirmation_page(
-                request,
-                self,
-                title="Email new private links",
-                question=(
-                    f"Give {count_of(len(plans), 'plan', 'plans')} a new private link and email "
-                    "it to the learner's own address? The old page and calendar links stop "
-                    "working at once."
-                ),
-                rows=[
-                    f"{plan.request.enquiry.reference} · {plan.request.enquiry.name} "
-                    f"<{plan.request.enquiry.email}>"
-                    for plan in plans
-                ],
-                confirm=f"Yes, email {count_of(len(plans), 'new link', 'new links')}",
-                objects=plans,
-                action="issue_new_links",
-            )
-        for plan in plans:
-            one_on_one.issue_new_plan_link(plan=plan, by=request.user)
-        self.message_user(
+        return issue_new_links(
             request,
-            f"{count_of(len(plans), 'learner', 'learners')} will be emailed a new private link; "
-            "the old links no longer work.",
-            messages.SUCCESS,
+            self,
+            plans,
+            question=(
+                f"Give {count_of(len(plans), 'plan', 'plans')} a new private link and email "
+                "it to the learner's own address? The old page and calendar links stop "
+                "working at once."
+            ),
+            rows=[
+                f"{plan.request.enquiry.reference} · {plan.request.enquiry.name} "
+                f"<{plan.request.enquiry.email}>"
+                for plan in plans
+            ],
+            issue=lambda plan: one_on_one.issue_new_plan_link(plan=plan, by=request.user),
         )
-        return None

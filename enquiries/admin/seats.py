@@ -25,7 +25,13 @@ from courses.models import Batch
 from ..models import Enrollment, WaitlistEntry
 from ..phones import PHONE_HELP, normalise_phone
 from ..services import seats
-from .common import EnquiryHistoryContext, confirmation_page, count_of, enquiry_link, when
+from .common import (
+    EnquiryHistoryContext,
+    count_of,
+    enquiry_link,
+    issue_new_links,
+    when,
+)
 
 
 def seats_word(number: int) -> str:
@@ -443,29 +449,17 @@ class WaitlistEntryAdmin(SeatRecordAdmin):
     def issue_new_links(self, request, queryset):
         """Confirmation (whose link, to which address) → seats.issue_new_place_link."""
         entries = list(queryset.select_related("batch__course"))
-        if request.POST.get("post") != "yes":
-            return confirmation_page(
-                request,
-                self,
-                title="Email new private links",
-                question=(
-                    f"Give {count_of(len(entries), 'place', 'places')} a new private link and "
-                    "email it to the learner's own address? The old link stops working at once."
-                ),
-                rows=[f"{entry.name} <{entry.email}> · {entry.batch}" for entry in entries],
-                confirm=f"Yes, email {count_of(len(entries), 'new link', 'new links')}",
-                objects=entries,
-                action="issue_new_links",
-            )
-        for entry in entries:
-            seats.issue_new_place_link(entry=entry, by=request.user)
-        self.message_user(
+        return issue_new_links(
             request,
-            f"{count_of(len(entries), 'learner', 'learners')} will be emailed a new private "
-            "link; the old links no longer work.",
-            messages.SUCCESS,
+            self,
+            entries,
+            question=(
+                f"Give {count_of(len(entries), 'place', 'places')} a new private link and "
+                "email it to the learner's own address? The old link stops working at once."
+            ),
+            rows=[f"{entry.name} <{entry.email}> · {entry.batch}" for entry in entries],
+            issue=lambda entry: seats.issue_new_place_link(entry=entry, by=request.user),
         )
-        return None
 
     def _offer_confirmation_page(self, request, queryset, batches):
         waiting: dict[int, list[WaitlistEntry]] = {batch.pk: [] for batch in batches}
