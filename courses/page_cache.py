@@ -122,12 +122,12 @@ class PageKey:
         self.digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
         self.cache_key = f"{PAGE_KEY_PREFIX}:{self.digest}:{'gzip' if accepts_gzip else ''}"
 
-    def validators(self, version: int) -> tuple[str, float]:
+    def validators(self, version: str) -> tuple[str, float]:
         """The ETag, and the Last-Modified: the catalog's last change, or the start of the
         day the page's wording is for ("starts tomorrow"), whichever is later."""
-        changed = dt.datetime.fromtimestamp(version / 1e9, tz=dt.UTC)
-        day_start = dt.datetime.combine(self.day, dt.time(), tzinfo=self.zone)
-        return f'W/"{self.digest[:20]}-{version:x}"', max(changed, day_start).timestamp()
+        day_start = dt.datetime.combine(self.day, dt.time(), tzinfo=self.zone).timestamp()
+        tag = hashlib.sha256(f"{self.digest}:{version}".encode()).hexdigest()[:24]
+        return f'W/"{tag}"', max(versions.changed_at(version), day_start)
 
 
 def not_modified(request: HttpRequest, *, etag: str, last_modified: float) -> bool:

@@ -11,6 +11,8 @@ The version lives in the default cache, as the pages do: with several processes 
 must be shared (REDIS_URL), as it must be for the rate limits (docs/operations.md).
 """
 
+import contextlib
+import secrets
 import time
 
 from django.core.cache import cache
@@ -30,20 +32,30 @@ def catalog_changed() -> None:
 
 
 def new_version() -> None:
-    try:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-    except RedisError:  # a lost cache holds no page to invalidate
-        pass
+    # Unreachable, the cache serves no page either; a copy it kept from before expires
+    # with BATCHWISE_PAGE_CACHE_SECONDS.
+    with contextlib.suppress(RedisError):
+        cache.set(VERSION_KEY, _version_now(), timeout=None)
 
 
-def catalog_version() -> int:
-    """The current version: nanoseconds since the epoch of the last change seen (or of the
-    first read after the cache lost it, which makes every cached page stale, as it should)."""
+def _version_now() -> str:
+    """When, in nanoseconds, and a random part: two writes in one tick still differ."""
+    return f"{time.time_ns()}.{secrets.token_hex(4)}"
+
+
+def changed_at(version: str) -> float:
+    """The version's time, in seconds since the epoch (its Last-Modified)."""
+    return int(version.split(".", 1)[0]) / 1e9
+
+
+def catalog_version() -> str:
+    """The current version: the time of the last change seen (or of the first read after the
+    cache lost it, which makes every cached page stale, as it should) and a random part."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        cache.add(VERSION_KEY, _version_now(), timeout=None)
         version = cache.get(VERSION_KEY)
-    return int(version)
+    return str(version)
 
 
 def catalog_changed_receiver(sender, **kwargs) -> None:
