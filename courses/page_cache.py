@@ -33,6 +33,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache as default_cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -83,6 +85,12 @@ def release() -> str:
     )
     digest.update(repr(read_by_pages).encode())
     return digest.hexdigest()[:16]
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs) -> None:
+    # Settings are fixed for a deploy; the tests change them (override_settings).
+    release.cache_clear()
 
 
 def is_personal(request: HttpRequest) -> bool:
