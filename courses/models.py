@@ -521,7 +521,11 @@ class Batch(models.Model):
     class Meta:
         ordering = ["start_date", "track", "session_start"]
         verbose_name_plural = "batches"
-        indexes = [models.Index(fields=["start_date", "status"])]
+        indexes = [
+            models.Index(fields=["start_date", "status"]),
+            # A course's next batches (its page, the catalog's "next batch"), in date order.
+            models.Index(fields=["course", "start_date"], name="batch_course_start"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
