@@ -93,7 +93,7 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles build courses/static/batchwise/dist db.sqlite3 db.sqlite3-*
+	rm -rf $(VENV) node_modules staticfiles build var courses/static/batchwise/dist db.sqlite3 db.sqlite3-*
 
 # Lighthouse's four scores for the public pages, mobile and desktop, on a production-settings
 # server (gunicorn, DEBUG off, demo data); reports in build/lighthouse/ (bench/lighthouse.py).

@@ -341,7 +341,16 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # The catalog's version must be the same for every process (courses/versions.py):
+        # without Redis, in files every process on this machine reads.
+        "versions": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("BATCHWISE_VERSIONS_DIR")
+            or str(BASE_DIR / "var" / "versions"),
+        },
+    }
 # The public pages' fragments, in each process's memory: their keys hold the catalog's
 # version from the shared cache, so no process serves one after a write (courses/page_cache.py).
 CACHES["fragments"] = {

@@ -178,12 +178,10 @@ class PublicPageMiddleware:
 
     def serve(self, request: HttpRequest) -> HttpResponse:
         key = PageKey(request)
-        # One round trip for the version and the stored page.
-        found = default_cache.get_many(
-            [versions.VERSION_KEY, key.cache_key]
-            if settings.BATCHWISE_PAGE_CACHE
-            else [versions.VERSION_KEY]
-        )
+        wanted = [key.cache_key] if settings.BATCHWISE_PAGE_CACHE else []
+        if versions.in_default_cache():
+            wanted.append(versions.VERSION_KEY)  # one round trip for the version and the page
+        found = default_cache.get_many(wanted) if wanted else {}
         version = found.get(versions.VERSION_KEY) or versions.catalog_version()
         # What the page's fragments are kept by (templatetags/catalog_cache.py).
         request.catalog_page_variant = f"{version}\n{key.variant}"  # type: ignore[attr-defined]

@@ -7,19 +7,30 @@ timeout. It is called twice for each write: at once, and again when the transact
 so a page another request renders between the two, from the data as it was before the
 commit, is never served after it.
 
-The version lives in the default cache, as the pages do: with several processes that cache
-must be shared (REDIS_URL), as it must be for the rate limits (docs/operations.md).
+The version lives where every process of the site reads it: in the shared cache (Redis,
+REDIS_URL) beside the pages, or without one in a small file cache every process on this
+machine shares (the "versions" cache: the dev server and its worker, gunicorn's workers).
 """
 
 import contextlib
 import secrets
 import time
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import BaseCache, caches
 from django.db import transaction
 from redis.exceptions import RedisError
 
 VERSION_KEY = "catalog:version"
+
+
+def in_default_cache() -> bool:
+    """Whether the version is kept in the default (shared) cache, beside the pages."""
+    return "versions" not in settings.CACHES
+
+
+def store() -> BaseCache:
+    return caches["default" if in_default_cache() else "versions"]
 
 
 def catalog_changed() -> None:
@@ -35,7 +46,7 @@ def new_version() -> None:
     # Unreachable, the cache serves no page either; a copy it kept from before expires
     # with BATCHWISE_PAGE_CACHE_SECONDS.
     with contextlib.suppress(RedisError):
-        cache.set(VERSION_KEY, _version_now(), timeout=None)
+        store().set(VERSION_KEY, _version_now(), timeout=None)
 
 
 def _version_now() -> str:
@@ -51,10 +62,11 @@ def changed_at(version: str) -> float:
 def catalog_version() -> str:
     """The current version: the time of the last change seen (or of the first read after the
     cache lost it, which makes every cached page stale, as it should) and a random part."""
-    version = cache.get(VERSION_KEY)
+    versions = store()
+    version = versions.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, _version_now(), timeout=None)
-        version = cache.get(VERSION_KEY)
+        versions.add(VERSION_KEY, _version_now(), timeout=None)
+        version = versions.get(VERSION_KEY)
     return str(version)
 
 

@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
@@ -23,15 +23,26 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _versions_in_memory():
+    """The catalog's version in each test process's memory, as the pages are: the file cache
+    the settings give it without Redis would be shared by the parallel test processes."""
+    caches_setting = settings.CACHES | {
+        "versions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "v"}
+    }
+    with override_settings(CACHES=caches_setting):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # The rate limits count in the cache (this process's memory in the tests): each test
     # starts with no submissions counted.
-    cache.clear()
-    caches["fragments"].clear()
+    for alias in ("default", "versions", "fragments"):
+        caches[alias].clear()
     yield
-    cache.clear()
-    caches["fragments"].clear()
+    for alias in ("default", "versions", "fragments"):
+        caches[alias].clear()
 
 
 @pytest.fixture
