@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from courses.models import validate_time_zone
+from courses.models import Trainer, validate_time_zone
 
 from .enquiry import Enquiry, new_token
 
@@ -78,6 +78,16 @@ class TrainingPlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     learner_notified_at = models.DateTimeField(null=True, blank=True)
+    # Assigned through enquiries.services.trainers (every session checked, under a lock).
+    trainer = models.ForeignKey(
+        Trainer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plans",
+        help_text="Checked session by session against the trainer's other sessions, weekly "
+        "availability and leave.",
+    )
 
     history = HistoricalRecords(excluded_fields=["token"])
 
