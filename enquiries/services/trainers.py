@@ -16,14 +16,18 @@ and "Copy to next month" all come here.
 """
 
 import datetime as dt
+import itertools
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import dateformat
+from icalendar import Event
 
+from courses import calendars
 from courses.history import record_change
 from courses.models import Batch, Course, Trainer, new_calendar_token
 
@@ -70,7 +74,7 @@ class Session:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
 
     def when(self, zone: str) -> str:
-        """ "Mon 8 Mar 2027, 19:00–21:00 Europe/London" in zone."""
+        """The session in zone, e.g. "Mon 8 Mar 2027, 19:00-21:00 Europe/London"."""
         tz = zoneinfo.ZoneInfo(zone)
         starts, ends = self.starts_at.astimezone(tz), self.ends_at.astimezone(tz)
         return f"{dateformat.format(starts, 'D j M Y, H:i')}–{ends:%H:%M} {zone}"
@@ -224,7 +228,7 @@ def check_trainer_sessions(
                     )
         # Two sessions of the same batch or plan may not overlap each other either.
         ordered = sorted(sessions, key=lambda session: session.starts_at)
-        for first, second in zip(ordered, ordered[1:], strict=False):
+        for first, second in itertools.pairwise(ordered):
             if first.overlaps(second):
                 raise TrainerClash(
                     f"The sessions on {first.when_for(trainer)} and {second.when_for(trainer)} "
@@ -324,3 +328,84 @@ def reissue_calendar_link(*, trainer: Trainer) -> Trainer:
         trainer.calendar_token = new_calendar_token()
         trainer.save(update_fields=["calendar_token", "updated_at"])
     return trainer
+
+
+# Reading: a month of sessions for the scheduler's calendar, and a trainer's calendar feed
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalendarEntry:
+    session: Session
+    times: str  # "09:00-11:00" in the calendar's zone
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalendarDay:
+    day: dt.date
+    entries: list[CalendarEntry]
+
+
+def month_sessions(
+    *, month: dt.date, zone: str, trainer: Trainer | None = None
+) -> list[CalendarDay]:
+    """Every session starting in month (dates in zone), per day, earliest first; the days
+    without a session are left out. Two queries whatever the number of sessions."""
+    tz = zoneinfo.ZoneInfo(zone)
+    first = dt.datetime.combine(month.replace(day=1), dt.time(0), tzinfo=tz)
+    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    last = dt.datetime.combine(following, dt.time(0), tzinfo=tz)
+    days: dict[dt.date, list[CalendarEntry]] = {}
+    for session in sessions_between(starts=first, ends=last, trainer=trainer):
+        if first <= session.starts_at < last:
+            starts, ends = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+            days.setdefault(starts.date(), []).append(
+                CalendarEntry(session=session, times=f"{starts:%H:%M}–{ends:%H:%M}")
+            )
+    return [CalendarDay(day=day, entries=days[day]) for day in sorted(days)]
+
+
+# A trainer's feed covers sessions from this long ago onwards.
+FEED_PAST = dt.timedelta(days=31)
+
+
+def trainer_calendar(*, trainer: Trainer, now: dt.datetime, feed_url: str, page_url: str) -> bytes:
+    """The trainer's batches (one recurring event each, as on the public calendars) and plan
+    sessions (one event each) as an iCalendar file."""
+    since = now - FEED_PAST
+    batches = list(
+        trainer.batches.filter(end_date__gte=since.date()).select_related("course", "trainer")
+    )
+    rows = list(
+        PlanSession.objects.filter(plan__trainer=trainer, ends_at__gte=since).select_related(
+            "plan__request__enquiry__course"
+        )
+    )
+    calendar = calendars.new_calendar(
+        name=f"{trainer.name}: sessions",
+        key=f"trainer-{trainer.pk}",
+        page_url=page_url,
+        feed_url=feed_url,
+    )
+    for batch in batches:
+        calendar.add_component(
+            calendars.batch_event(batch, absolute_url=lambda path: settings.SITE_URL + path)
+        )
+    for row in rows:
+        calendar.add_component(
+            Event.new(
+                uid=f"trainer-session-{row.pk}@{calendars.calendar_host()}",
+                summary=plan_title(row.plan),
+                start=row.starts_at,
+                end=row.ends_at,
+                last_modified=row.plan.updated_at.astimezone(dt.UTC),
+                sequence=calendars.batch_sequence_at(row.plan.updated_at),
+            )
+        )
+    dates = [day for batch in batches for day in (batch.start_date, batch.end_date)]
+    dates += [moment.date() for row in rows for moment in (row.starts_at, row.ends_at)]
+    if dates:
+        calendar.add_missing_timezones(
+            first_date=min(dates) - calendars.TIME_ZONE_MARGIN,
+            last_date=max(dates) + calendars.TIME_ZONE_MARGIN,
+        )
+    return calendar.to_ical()

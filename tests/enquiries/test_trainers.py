@@ -59,7 +59,7 @@ def london_trainer(course):
 
 @pytest.mark.django_db
 def test_a_new_york_batch_fits_a_london_trainers_day_in_london_time(course, london_trainer):
-    # 10:00–12:00 in New York is 15:00–17:00 in London in January.
+    # 10:00-12:00 in New York is 15:00-17:00 in London in January.
     batch = weekday_batch(
         course,
         dt.date(2027, 1, 4),
@@ -76,7 +76,7 @@ def test_a_new_york_batch_fits_a_london_trainers_day_in_london_time(course, lond
 
 @pytest.mark.django_db
 def test_a_new_york_evening_is_outside_a_london_trainers_availability(course, london_trainer):
-    # 16:00–18:00 in New York is 21:00–23:00 in London: after the trainer's 20:00.
+    # 16:00-18:00 in New York is 21:00-23:00 in London: after the trainer's 20:00.
     batch = weekday_batch(
         course,
         dt.date(2027, 1, 4),
@@ -140,7 +140,7 @@ def test_a_weekend_session_is_refused_when_the_trainer_works_weekdays_only(cours
 def test_sessions_overlap_only_in_the_weeks_the_two_zones_are_four_hours_apart(
     course, london_trainer, london_dates, ny_before_change, ny_across_change, first_clash
 ):
-    # 14:00–15:00 London and 10:00–11:00 New York are back to back while the zones are five
+    # 14:00-15:00 London and 10:00-11:00 New York are back to back while the zones are five
     # hours apart, and the same hour while they are four hours apart.
     london = weekday_batch(course, *london_dates, (dt.time(14), dt.time(15)), "Europe/London")
     trainers.assign_trainer(batch=london, trainer=london_trainer)
@@ -252,7 +252,7 @@ def test_a_plan_session_clashes_with_a_batch_session_in_another_zone(course, lon
         "Europe/London",
     )
     trainers.assign_trainer(batch=batch, trainer=london_trainer)
-    # 10:00–11:00 in New York on Wednesday 6 January is 15:00–16:00 in London.
+    # 10:00-11:00 in New York on Wednesday 6 January is 15:00-16:00 in London.
     plan = make_plan(course=course, sessions=[(utc(2027, 1, 6, 15), utc(2027, 1, 6, 16))])
 
     with pytest.raises(trainers.TrainerClash) as refused:
@@ -328,7 +328,7 @@ def test_a_trainer_is_only_given_courses_they_teach(london_trainer):
         session_end=dt.time(11),
     )
 
-    with pytest.raises(trainers.TrainerUnavailable, match="Asha Rao does not teach Rust."):
+    with pytest.raises(trainers.TrainerUnavailable, match=r"Asha Rao does not teach Rust\."):
         trainers.assign_trainer(batch=batch, trainer=london_trainer)
 
 
