@@ -404,6 +404,21 @@ class BatchQuerySet(models.QuerySet):
 
 
 LEDGER_FIELDS = ("seats_taken", "seats_held", "waiting_count")
+
+
+class Weekday(models.IntegerChoices):
+    """Days of the week, Monday = 0 (as date.weekday()): a trainer's availability, a
+    learner's preferred days."""
+
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # The days each track meets (Monday is 0); read it through Batch.Track(...).weekdays.
 TRACK_WEEKDAYS: dict[str, tuple[int, ...]] = {"weekday": (0, 1, 2, 3, 4), "weekend": (5, 6)}
@@ -721,15 +736,6 @@ class Trainer(models.Model):
 
 class TrainerAvailability(models.Model):
     """A weekly window the trainer can teach in, as wall-clock times in their own zone."""
-
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
 
     trainer = models.ForeignKey(Trainer, on_delete=models.CASCADE, related_name="availability")
     weekday = models.PositiveSmallIntegerField(choices=Weekday)

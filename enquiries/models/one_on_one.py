@@ -4,19 +4,11 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from courses.models import Trainer, validate_time_zone
+from courses.models import Trainer, Weekday, validate_time_zone
 
 from .enquiry import Enquiry, new_token
 
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+__all__ = ["OneOnOneRequest", "PlanSession", "TrainingPlan", "Weekday"]
 
 
 class OneOnOneRequest(models.Model):
