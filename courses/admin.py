@@ -101,7 +101,7 @@ def count_of(number: int, singular: str, plural: str) -> str:
 
 
 class CourseAdmin(TrainerAssignment, SimpleHistoryAdmin):
-    """The course admin. Registered by enquiries.admin.courses, which gives planned batches
+    """The course admin. Registered by enquiries.admin.trainers, which gives planned batches
     their trainer."""
 
     list_display = ["title", "category", "level", "duration_hours", "price", "is_published"]
