@@ -84,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below the HTTPS redirect, above the compression: the public pages, cached and
+    # validated (courses/page_cache.py; docs/operations.md, "Page cache").
+    "courses.page_cache.PublicPageMiddleware",
     # After WhiteNoise, whose static files are compressed already; before everything that
     # writes a body. The pages, CSRF tokens included, are compressed here: Django masks each
     # token per response and pads each gzip response with random bytes against BREACH
@@ -357,6 +360,15 @@ BATCHWISE_RATE_LIMITS = {
     for form, rates in _RATE_LIMIT_DEFAULTS.items()
 }
 BATCHWISE_RATE_LIMITS_ENABLED = env_bool("BATCHWISE_RATE_LIMITS_ENABLED", default=True)
+# The public pages' cache (courses/page_cache.py): stored copies on or off (the ETag, the
+# 304s and the shared Cache-Control stay either way), how long an unasked-for copy is kept,
+# and how long a proxy or CDN may serve one without asking.
+BATCHWISE_PAGE_CACHE = env_bool("BATCHWISE_PAGE_CACHE", default=True)
+BATCHWISE_PAGE_CACHE_SECONDS = int(os.environ.get("BATCHWISE_PAGE_CACHE_SECONDS", "600"))
+BATCHWISE_SHARED_CACHE_SECONDS = int(os.environ.get("BATCHWISE_SHARED_CACHE_SECONDS", "30"))
+# What names this deploy in the page cache's keys; by default a digest of the code,
+# templates, static manifest and settings, so a deploy never serves the last one's pages.
+BATCHWISE_RELEASE = os.environ.get("BATCHWISE_RELEASE", "")
 # `make bench` only: serves /__hello__/, the framework's floor the public pages are measured
 # against (docs/benchmarks.md). Off, the URL does not exist.
 BATCHWISE_BENCH_HELLO = env_bool("BATCHWISE_BENCH_HELLO")

@@ -70,7 +70,7 @@ class ScheduleFilterForm(forms.Form):
         error_messages=_unknown("mode"),
     )
 
-    def __init__(self, *args, courses: list[Course], months: list[dt.date], **kwargs):
+    def __init__(self, *args, courses: list[Course], **kwargs):
         super().__init__(*args, **kwargs)
         categories = {course.category.slug: course.category.name for course in courses}
         cast(forms.ChoiceField, self.fields["course"]).choices = [("", "All courses")] + [
@@ -80,14 +80,7 @@ class ScheduleFilterForm(forms.Form):
             ("", "All categories"),
             *sorted(categories.items(), key=lambda item: item[1]),
         ]
-        month_choices = [(f"{month:%Y-%m}", f"{month:%B %Y}") for month in months]
-        asked = self.data.get("month", "")
-        if asked and asked not in dict(month_choices):
-            # Keep a valid but unlisted month selected (e.g. one with no batches left).
-            with contextlib.suppress(forms.ValidationError):
-                month_choices.append((asked, f"{parse_month(asked):%B %Y}"))
-        self.fields["month"].widget.choices = [("", "Any month"), *month_choices]
-
+        self.list_months([])
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_action = reverse("courses:schedule")
@@ -102,6 +95,16 @@ class ScheduleFilterForm(forms.Form):
                 HTML(f'<a class="btn btn-link" href="{self.helper.form_action}">Clear filters</a>'),
             ),
         )
+
+    def list_months(self, months: list[dt.date]) -> None:
+        """Label the month select (the field accepts any YYYY-MM; these are only its options)."""
+        month_choices = [(f"{month:%Y-%m}", f"{month:%B %Y}") for month in months]
+        asked = self.data.get("month", "")
+        if asked and asked not in dict(month_choices):
+            # Keep a valid but unlisted month selected (e.g. one with no batches left).
+            with contextlib.suppress(forms.ValidationError):
+                month_choices.append((asked, f"{parse_month(asked):%B %Y}"))
+        self.fields["month"].widget.choices = [("", "Any month"), *month_choices]
 
     def filters(self) -> dict:
         """The valid filters only: an invalid one is reported on the page and ignored."""

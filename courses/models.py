@@ -5,11 +5,14 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from simple_history.models import HistoricalRecords
+
+from .versions import catalog_changed
 
 
 @cache
@@ -27,10 +30,35 @@ def validate_time_zone(value: str) -> None:
         )
 
 
+class CatalogQuerySet(models.QuerySet):
+    """The writes that send no post_save (the seat ledger is written with update()) tell the
+    public pages here; save() and delete() do through signals (CoursesConfig.ready)."""
+
+    def update(self, **kwargs) -> int:
+        changed = super().update(**kwargs)
+        if changed:
+            catalog_changed()
+        return changed
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            catalog_changed()
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs) -> int:
+        changed = super().bulk_update(objs, *args, **kwargs)
+        if changed:
+            catalog_changed()
+        return changed
+
+
 class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+
+    objects = CatalogQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -43,7 +71,7 @@ class Category(models.Model):
         return f"{reverse('courses:list')}?category={self.slug}"
 
 
-class CourseQuerySet(models.QuerySet):
+class CourseQuerySet(CatalogQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -212,6 +240,8 @@ class OrderedContent(models.Model):
 
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
 
+    objects = CatalogQuerySet.as_manager()
+
     class Meta:
         abstract = True
         ordering = ["order", "pk"]
@@ -297,7 +327,7 @@ class FAQ(OrderedContent):
         return self.question
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(CatalogQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -330,7 +360,11 @@ SEATS_IN_USE = F("seats_taken") + F("seats_held")
 SEATS_LEFT = F("capacity") - SEATS_IN_USE
 
 
-class BatchQuerySet(models.QuerySet):
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+class BatchQuerySet(CatalogQuerySet):
     def published(self):
         return self.filter(is_published=True, course__is_published=True)
 
@@ -375,6 +409,17 @@ class BatchQuerySet(models.QuerySet):
         return self.select_related("course", "course__category", "trainer").order_by(
             "start_date", "track", "session_start", "pk"
         )
+
+    def month_counts(self) -> list[tuple[dt.date, int]]:
+        """(first day of the month, how many batches start in it), in order: one query."""
+        rows = (
+            self.order_by()
+            .annotate(month_start=TruncMonth("start_date"))
+            .values("month_start")
+            .annotate(batches=Count("pk"))
+            .order_by("month_start")
+        )
+        return [(_as_date(row["month_start"]), row["batches"]) for row in rows]
 
     def in_month(self, month: dt.date):
         return self.filter(start_date__year=month.year, start_date__month=month.month)

@@ -8,7 +8,8 @@ from . import privacy
 from .content import course_page_content
 from .forms import CatalogSearchForm, ScheduleFilterForm
 from .models import Article, Batch, Category, Course
-from .schedule import group_by_month
+from .page_cache import public_page
+from .schedule import coming_months, schedule_month
 
 COURSES_PER_PAGE = 12
 ARTICLES_PER_PAGE = 20
@@ -16,6 +17,7 @@ FEATURED_COURSES = 6
 NEXT_BATCHES_ON_HOME = 6
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     courses = (Course.objects.published().select_related("category").with_next_batch())[
         :FEATURED_COURSES
@@ -24,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/home.html", {"courses": courses, "next_batches": next_batches})
 
 
+@public_page
 def course_list(request: HttpRequest) -> HttpResponse:
     categories = list(
         Category.objects.annotate(
@@ -52,16 +55,18 @@ def course_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     course = get_object_or_404(Course.objects.published().select_related("category"), slug=slug)
-    batches = course.batches.open_for_enquiry().for_schedule()
+    months, more_batches = coming_months(course.batches.open_for_enquiry().for_schedule())
     content = course_page_content(course)
     return render(
         request,
         "courses/course_detail.html",
         {
             "course": course,
-            "months": group_by_month(batches),
+            "months": months,
+            "more_batches": more_batches,
             "content": content,
             "faqs": content.faqs,
             "show_trainers": settings.BATCHWISE_SHOW_TRAINERS,
@@ -69,6 +74,7 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def article_list(request: HttpRequest) -> HttpResponse:
     articles = Article.objects.published().prefetch_related(
         Prefetch("courses", queryset=Course.objects.published().order_by("title"))
@@ -77,11 +83,13 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/article_list.html", {"page": page})
 
 
+@public_page
 def about(request: HttpRequest) -> HttpResponse:
     """The provider's own page: its wording lives in the template (docs/pages.md)."""
     return render(request, "courses/about.html")
 
 
+@public_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.published().prefetch_related(
@@ -92,11 +100,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "courses/article_detail.html", {"article": article})
 
 
-def schedule_filters(request: HttpRequest, *, list_months: bool) -> tuple[ScheduleFilterForm, dict]:
+def schedule_filters(request: HttpRequest) -> tuple[ScheduleFilterForm, dict]:
     """The schedule's GET filter form (choices from the open batches) and its valid filters.
 
-    Shared by the page and its calendar feed. The month choices only label the page's
-    select (the field accepts any YYYY-MM), so the feed skips that query.
+    Shared by the page and its calendar feed.
     """
     upcoming = Batch.objects.open_for_enquiry()
     courses = list(
@@ -104,26 +111,66 @@ def schedule_filters(request: HttpRequest, *, list_months: bool) -> tuple[Schedu
         .filter(pk__in=upcoming.values("course"))
         .select_related("category")
     )
-    months = list(upcoming.dates("start_date", "month")) if list_months else []
-    form = ScheduleFilterForm(request.GET or None, courses=courses, months=months)
+    form = ScheduleFilterForm(request.GET or None, courses=courses)
     return form, (form.filters() if form.is_bound else {})
 
 
+def query_with(request: HttpRequest, **changes: str | None) -> str:
+    """This page's query string with some parameters set (or, given None, removed)."""
+    query = request.GET.copy()
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    return "?" + query.urlencode() if query else "?"
+
+
+@public_page
 def schedule(request: HttpRequest) -> HttpResponse:
-    form, filters = schedule_filters(request, list_months=True)
-    batches = list(Batch.objects.open_for_enquiry().matching(**filters).for_schedule())
+    """One month of the schedule at a time, the months with batches listed to page on."""
+    form, filters = schedule_filters(request)
+    asked_month = filters.pop("month", None)
+    matching = Batch.objects.open_for_enquiry().matching(**filters)
+    month_counts = matching.month_counts()
+    form.list_months([month for month, _ in month_counts])
+    shown = schedule_month(month_counts, asked=asked_month, page=request.GET.get("page"))
+    batches = list(matching.in_month(shown.month).for_schedule()[shown.rows]) if shown.month else []
+    month_links = [
+        {
+            "month": month,
+            "batches": count,
+            "url": query_with(request, month=f"{month:%Y-%m}", page=None),
+            "current": month == shown.month,
+        }
+        for month, count in month_counts
+    ]
+    earlier = [link for link in month_links if shown.month and link["month"] < shown.month]
+    later = [link for link in month_links if shown.month and link["month"] > shown.month]
     return render(
         request,
         "courses/schedule.html",
         {
             "form": form,
-            "months": group_by_month(batches),
-            "batch_count": len(batches),
-            "is_filtered": bool(filters),
+            "shown": shown,
+            "batches": batches,
+            "month_links": month_links,
+            "previous_month": earlier[-1] if earlier else None,
+            "next_month": later[0] if later else None,
+            "page_urls": {
+                "previous": query_with(request, page=str(shown.page_number - 1)),
+                "next": query_with(request, page=str(shown.page_number + 1)),
+            },
+            # With a month asked for, the batches of that month; else of every month.
+            "batch_count": (
+                shown.batches_in_month if asked_month else sum(c for _, c in month_counts)
+            ),
+            "spans_months": 0 if asked_month else len(month_counts),
+            "is_filtered": bool(filters or asked_month),
         },
     )
 
 
+@public_page
 def privacy_notice(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -70,7 +70,7 @@ def schedule_calendar(request: HttpRequest) -> HttpResponse:
 
     As on the page, a filter value that doesn't validate is ignored and the others apply.
     """
-    form, filters = schedule_filters(request, list_months=False)
+    form, filters = schedule_filters(request)
     batches = (
         Batch.objects.in_calendar_feeds()
         .matching(**filters)

@@ -1,6 +1,7 @@
 """The public pages through the test client: home, catalog, course page, schedule, 404."""
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -502,34 +503,57 @@ def schedule(db):
     }
 
 
-def listed_names(response, batches: dict[str, Batch]) -> set[str]:
-    ids = listed_batch_ids(response)
+def listed_names(responses, batches: dict[str, Batch]) -> set[str]:
+    """The batches one page, or each page of a list of them, offers Enquire Now for."""
+    ids = set().union(*(listed_batch_ids(r) for r in _as_list(responses)))
     return {name for name, batch in batches.items() if batch.pk in ids}
+
+
+def _as_list(responses) -> list:
+    return responses if isinstance(responses, list) else [responses]
+
+
+def every_month(client, query=None) -> list:
+    """The schedule as asked, then (unless a month was asked for) each other month it links
+    to: all of it."""
+    first = client.get("/schedule/", query)
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", (query or {}).get("month", "")):
+        return [first]
+    # The months' links; the current one is followed by aria-current, not by ">".
+    nav = re.search(r'<nav aria-label="Months".*?</nav>', first.content.decode(), re.S)
+    others = re.findall(r'href="(\?[^"]*)">', nav.group(0)) if nav else []
+    return [first, *(client.get("/schedule/" + html.unescape(url)) for url in others)]
 
 
 ALL = {"py-jan-weekday", "py-jan-weekend", "k8s-feb-weekday", "k8s-feb-weekend", "py-feb-weekday"}
 
 
 @pytest.mark.django_db
-def test_schedule_lists_batches_of_all_courses_grouped_by_month(client, schedule):
+def test_schedule_lists_batches_of_all_courses_a_month_at_a_time(client, schedule):
     response = client.get("/schedule/")
 
-    assert listed_names(response, schedule) == ALL
-    months = parse(response).months
-    assert [month.heading for month in months] == ["January 2027", "February 2027"]
-    assert [(row.cells[0], row.cells[1]) for row in months[0].rows] == [
+    january = parse(response).months
+    assert [month.heading for month in january] == ["January 2027"]
+    assert [(row.cells[0], row.cells[1]) for row in january[0].rows] == [
         ("Python Basics", "Weekdays (Mon–Fri)"),
         ("Python Basics", "Weekend (Sat–Sun)"),
     ]
+    page = text(response)
+    assert '<a class="nav-link py-1 px-2 active" href="?month=2027-01" aria-current="page">' in page
+    assert 'href="?month=2027-02" rel="next">February 2027 (3 batches) →</a>' in page
+    assert "5 batches, over 2 months." in page
+    assert "match your filters" not in page
+
+    february = parse(client.get("/schedule/", {"month": "2027-02"})).months
+    assert [month.heading for month in february] == ["February 2027"]
+    months = [*january, *february]
+    assert listed_names(every_month(client), schedule) == ALL
     assert [(row.cells[0], row.track) for row in months[1].rows] == [
         ("Kubernetes", "weekday"),
         ("Kubernetes", "weekend"),
         ("Python Basics", "weekday"),
     ]
     assert "Mon–Fri, 19:00–21:00 GMT Europe/London" in months[1].rows[2].cells
-    page = text(response)
-    assert "5 batches." in page
-    assert "match your filters" not in page
 
 
 @pytest.mark.django_db
@@ -550,9 +574,10 @@ def test_schedule_lists_batches_of_all_courses_grouped_by_month(client, schedule
     ],
 )
 def test_schedule_filters_narrow_the_batches(client, schedule, query, expected):
-    response = client.get("/schedule/", query)
+    pages = every_month(client, query)
+    response = pages[0]
 
-    assert listed_names(response, schedule) == expected
+    assert listed_names(pages, schedule) == expected
     assert response.context["batch_count"] == len(expected)
     assert not response.context["form"].errors
     assert "Some filters were not understood" not in text(response)
@@ -604,13 +629,14 @@ def test_schedule_filter_reports_how_many_batches_match(client, schedule):
 def test_schedule_reports_bad_filter_and_still_applies_the_others(
     client, schedule, query, message, expected
 ):
-    response = client.get("/schedule/", query)
+    pages = every_month(client, query)
+    response = pages[0]
 
     assert response.status_code == 200
     page = text(response)
     assert message in page
     assert "Some filters were not understood and are ignored" in page
-    assert listed_names(response, schedule) == expected
+    assert listed_names(pages, schedule) == expected
 
 
 @pytest.mark.django_db
@@ -659,15 +685,15 @@ def test_schedule_never_lists_cancelled_unpublished_or_past_batches(client, sche
     make_batch(course=python, start_date=dt.date(2026, 11, 30))
     make_batch(course=hidden_course, start_date=JAN_MON)
 
-    response = client.get("/schedule/")
+    pages = every_month(client)
 
-    assert listed_names(response, schedule) == ALL
-    assert len(listed_batch_ids(response)) == len(ALL)
-    assert [month.heading for month in parse(response).months] == [
+    assert listed_names(pages, schedule) == ALL
+    assert sum(len(listed_batch_ids(response)) for response in pages) == len(ALL)
+    assert [month.heading for r in pages for month in parse(r).months] == [
         "January 2027",
         "February 2027",
     ]
-    page = text(response)
+    page = " ".join(text(response) for response in pages)
     assert "Hidden Course" not in page
     assert "March 2027" not in page
     assert "November 2026" not in page
