@@ -397,3 +397,18 @@ def test_a_provider_may_keep_trainers_off_the_course_page(client, settings, cour
     html = client.get("/courses/python/").content.decode()
 
     assert "Asha Rao" not in html
+
+
+@pytest.mark.django_db
+def test_the_cached_course_page_shows_a_new_trainer_and_a_changed_bio_at_once(client, course, asha):
+    batch = london_batch(course)
+    assert "Asha Rao" not in client.get("/courses/python/").content.decode()  # now cached
+
+    trainers.assign_trainer(batch=batch, trainer=asha)
+    assert "Trainer: Asha Rao — Ten years" in client.get("/courses/python/").content.decode()
+
+    asha.bio = "Teaches data analysis."
+    asha.save()
+    assert "Trainer: Asha Rao — Teaches data analysis." in (
+        client.get("/courses/python/").content.decode()
+    )
