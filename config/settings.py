@@ -342,6 +342,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The public pages' fragments, in each process's memory: their keys hold the catalog's
+# version from the shared cache, so no process serves one after a write (courses/page_cache.py).
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
 
 # Rate limits of the public forms, "N/period" or "off" (docs/limits.md). Each one can be
 # changed with its variable, e.g. BATCHWISE_RATE_LIMIT_ENQUIRY_IP=30/hour.

@@ -9,9 +9,10 @@ view `PublicPageMiddleware`
 - marks what it sends `Cache-Control: public, max-age=0, s-maxage=<BATCHWISE_SHARED_CACHE_SECONDS>`,
   with no cookie and no `Vary: Cookie`, so a proxy or CDN may keep it for a few seconds.
 
-A page is kept per URL, per zone the viewer picked (the `viewer_tz` cookie changes the times
-shown) and per day in that zone ("starts tomorrow"), for the gzip and the plain encoding, and
-per release: a deploy with other code, templates, static files or settings renders afresh.
+A page is kept per host and URL, per zone the viewer picked (the `viewer_tz` cookie changes
+the times shown) and per day in that zone ("starts tomorrow"), for the gzip and the plain
+encoding, and per release: a deploy with other code, templates, static files or settings
+renders afresh.
 Requests that carry what a page must not ignore (a message to show, a session, campaign
 parameters or another site's Referer, which the attribution middleware records) go to the
 view as before and are marked private. With BATCHWISE_PAGE_CACHE off the validators and
@@ -33,6 +34,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache as default_cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -85,6 +88,12 @@ def release() -> str:
     return digest.hexdigest()[:16]
 
 
+@receiver(setting_changed)
+def _settings_changed(**kwargs) -> None:
+    # Settings are fixed for a deploy; the tests change them (override_settings).
+    release.cache_clear()
+
+
 def is_personal(request: HttpRequest) -> bool:
     if any(name in request.COOKIES for name in PERSONAL_COOKIES):
         return True
@@ -118,7 +127,9 @@ class PageKey:
         self.zone = ZoneInfo(choice) if time_zones.is_time_zone(choice) else time_zones.site_zone()
         self.day = timezone.now().astimezone(self.zone).date()
         accepts_gzip = ACCEPTS_GZIP.search(request.headers.get("accept-encoding", ""))
-        parts = [release(), request.get_full_path(), choice, self.day.isoformat()]
+        # The host too: canonical links and structured data name it.
+        self.variant = f"{request.get_host()}\n{choice}\n{self.day.isoformat()}"
+        parts = [release(), request.get_full_path(), self.variant]
         self.digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
         self.cache_key = f"{PAGE_KEY_PREFIX}:{self.digest}:{'gzip' if accepts_gzip else ''}"
 
@@ -174,6 +185,8 @@ class PublicPageMiddleware:
             else [versions.VERSION_KEY]
         )
         version = found.get(versions.VERSION_KEY) or versions.catalog_version()
+        # What the page's fragments are kept by (templatetags/catalog_cache.py).
+        request.catalog_page_variant = f"{version}\n{key.variant}"  # type: ignore[attr-defined]
         etag, last_modified = key.validators(version)
         if not_modified(request, etag=etag, last_modified=last_modified):
             return mark(HttpResponseNotModified(), etag=etag, last_modified=last_modified)

@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
@@ -28,8 +28,10 @@ def _empty_cache():
     # The rate limits count in the cache (this process's memory in the tests): each test
     # starts with no submissions counted.
     cache.clear()
+    caches["fragments"].clear()
     yield
     cache.clear()
+    caches["fragments"].clear()
 
 
 @pytest.fixture

@@ -96,7 +96,7 @@ def test_new_york_browser_shows_each_batch_in_new_york_time_across_the_clock_cha
     live_server, page_in, batches: Batches
 ):
     page = page_in("America/New_York")
-    page.goto(f"{live_server.url}/schedule/")
+    page.goto(f"{live_server.url}/courses/{batches.london.course.slug}/")
 
     london = row(page, batches.london)
     expect(london.locator("time.batch-times")).to_have_text("Mon–Fri, 10:00–12:00 GMT")
@@ -145,7 +145,7 @@ def test_start_label_counts_days_on_the_browsers_calendar(
 ):
     page = page_in(timezone_id)
     page.clock.set_fixed_time(dt.datetime(2027, 3, 15, 2, 0, tzinfo=dt.UTC))
-    page.goto(f"{live_server.url}/schedule/")
+    page.goto(f"{live_server.url}/schedule/?month=2027-03")
 
     expect(row(page, batches.london).locator(".batch-starts")).to_have_text(label)
     # Already started in the browser's clock: no label.
@@ -184,7 +184,7 @@ def test_picked_zone_is_shown_by_the_server_and_not_added_twice(
 
 def test_zone_picker_works_without_javascript(live_server, page_in, batches: Batches):
     page = page_in("America/New_York", javascript=False)
-    page.goto(f"{live_server.url}/schedule/")
+    page.goto(f"{live_server.url}/schedule/?month=2027-03")
     expect(row(page, batches.london).locator("time.batch-times")).to_have_text(
         "Mon–Fri, 10:00–12:00 GMT"
     )
@@ -193,7 +193,7 @@ def test_zone_picker_works_without_javascript(live_server, page_in, batches: Bat
     page.get_by_label("Show times in").select_option("Europe/Berlin")
     page.get_by_role("button", name="Save").click()
 
-    expect(page).to_have_url(f"{live_server.url}/schedule/")
+    expect(page).to_have_url(f"{live_server.url}/schedule/?month=2027-03")
     # London and Berlin change their clocks on the same night: the same time throughout.
     expect(row(page, batches.london).locator(".your-time")).to_have_text(
         "· your time 11:00–13:00 CET"

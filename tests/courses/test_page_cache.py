@@ -265,3 +265,35 @@ def test_the_catalog_gets_a_new_version_again_when_the_write_commits(client, bat
     after = versions.catalog_version()
 
     assert after != during
+
+
+@pytest.mark.django_db
+def test_with_the_page_cache_off_the_kept_fragments_are_fresh_too(client, settings, batch):
+    settings.BATCHWISE_PAGE_CACHE = False
+    for url in ("/", "/schedule/", "/courses/python/"):
+        assert "3 seats left" in client.get(url).content.decode(), url
+
+    enroll(batch=batch, learner=Learner(name="Asha Rao", email="asha@example.com"))
+    batch.course.title = "Pythonic"
+    batch.course.save()
+
+    for url in ("/", "/schedule/", "/courses/python/"):
+        page = client.get(url).content.decode()
+        assert "2 seats left" in page, url
+        assert "Pythonic" in page, url
+
+
+@pytest.mark.django_db
+def test_the_schedule_pages_on_by_month_with_shareable_urls(client):
+    course = make_course(slug="python")
+    for week in range(8):  # Mondays from 4 January 2027: 4 in January, 4 in February
+        make_batch(course=course, start_date=dt.date(2027, 1, 4) + dt.timedelta(weeks=week))
+
+    first = client.get("/schedule/").content.decode()
+    february = client.get("/schedule/?month=2027-02").content.decode()
+
+    assert first.count("?batch=") == 4
+    assert '<h2 id="month-2027-01" class="h4">January 2027</h2>' in first
+    assert 'href="?month=2027-02" rel="next">February 2027 (4 batches) →</a>' in first
+    assert february.count("?batch=") == 4
+    assert 'href="?month=2027-01" rel="prev">← January 2027</a>' in february

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import Batch, Course
+from courses.schedule import COURSE_PAGE_BATCHES, SCHEDULE_BATCHES_PER_PAGE
 from enquiries import services
 from enquiries.models import Enquiry, Enrollment, OutgoingEmail, WaitlistEntry
 from enquiries.services import seats
@@ -143,8 +144,9 @@ def labels(response) -> dict[str, str]:
 @pytest.mark.parametrize("url", ["/schedule/", "/courses/python/"])
 def test_a_full_batch_offers_the_waiting_list_instead_of_an_enquiry(client, course, url):
     full = full_batch(course)
+    # The next day: the same month, so the same page of the schedule.
     open_batch = make_batch(
-        course=course, capacity=10, start_date=full.start_date + dt.timedelta(weeks=1)
+        course=course, capacity=10, start_date=full.start_date + dt.timedelta(days=1)
     )
     enroll(open_batch, "asha")
     enroll(open_batch, "ben")
@@ -195,7 +197,7 @@ def test_a_batch_that_reached_its_minimum_is_guaranteed_to_run(client, course, u
         course=course,
         capacity=10,
         min_participants=2,
-        start_date=reached.start_date + dt.timedelta(weeks=1),
+        start_date=reached.start_date + dt.timedelta(days=1),  # the same month's page
     )
     for name in ("asha", "ben"):
         enroll(reached, name)
@@ -761,39 +763,48 @@ def test_an_unknown_token_is_not_found(client, method, path):
 
 
 class SeatedBatches:
-    """Adds batches a week apart, each with seats taken and most with a waiting list:
-    full with an open offer and someone waiting; guaranteed with seats left; unlimited."""
+    """Adds batches in one month (so one page of the schedule holds as many as it shows),
+    each with seats taken and most with a waiting list: full with an open offer and someone
+    waiting; guaranteed with seats left; unlimited."""
 
     def __init__(self, courses: list[Course]):
         self.courses = courses
-        self.first_monday = next_weekday(TODAY + dt.timedelta(days=7), 0)
+        month = (TODAY.replace(day=1) + dt.timedelta(days=62)).replace(day=1)
+        self.first_monday = next_weekday(month, 0)
+        self.kinds: dict[int, str] = {}
         self.made = 0
 
     def grow_to(self, size: int) -> None:
         for i in range(self.made, size):
-            start = self.first_monday + dt.timedelta(weeks=i)
+            # Mondays to Fridays of the month's first three weeks, then later in the day.
+            start = self.first_monday + dt.timedelta(weeks=i % 3, days=i // 3 % 5)
+            times = {"session_start": dt.time(6 + i // 15), "session_end": dt.time(23)}
             course = self.courses[i % len(self.courses)]
             if i % 3 == 0:
-                batch = make_batch(course=course, start_date=start, capacity=2)
+                batch = make_batch(course=course, start_date=start, capacity=2, **times)
                 leaving = enroll(batch, "asha")
                 for name in ("ben", "cara", "dev"):
                     enroll(batch, name)
                 seats.cancel_enrollment(enrollment=leaving, by=None)  # Cara holds an offer
+                self.kinds[batch.pk] = "full"
             elif i % 3 == 1:
-                batch = make_batch(course=course, start_date=start, min_participants=2)
+                batch = make_batch(course=course, start_date=start, min_participants=2, **times)
                 enroll(batch, "asha")
                 enroll(batch, "ben")
+                self.kinds[batch.pk] = "guaranteed"
             else:
-                batch = make_batch(course=course, start_date=start, capacity=None)
+                batch = make_batch(course=course, start_date=start, capacity=None, **times)
                 enroll(batch, "asha")
+                self.kinds[batch.pk] = "unlimited"
         self.made = size
 
-    @staticmethod
-    def expected(size: int) -> dict[str, int]:
+    def expected(self, html: str) -> dict[str, int]:
+        """What the batches the page lists should show (a page lists its first ones)."""
+        kinds = [self.kinds[int(pk)] for pk in set(re.findall(r"\?batch=(\d+)\"", html))]
         return {
-            "full": len(range(0, size, 3)),
-            "guaranteed": len(range(1, size, 3)),
-            "enquire": size - len(range(0, size, 3)),
+            "full": kinds.count("full"),
+            "guaranteed": kinds.count("guaranteed"),
+            "enquire": len(kinds) - kinds.count("full"),
         }
 
 
@@ -807,10 +818,13 @@ def shown(html: str) -> dict[str, int]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("url", "course_count", "pinned"),
-    [("/schedule/", 3, SCHEDULE_QUERIES), ("/courses/python/", 1, COURSE_DETAIL_QUERIES)],
+    ("url", "course_count", "pinned", "listed"),
+    [
+        ("/schedule/", 3, SCHEDULE_QUERIES, SCHEDULE_BATCHES_PER_PAGE),
+        ("/courses/python/", 1, COURSE_DETAIL_QUERIES, COURSE_PAGE_BATCHES),
+    ],
 )
-def test_seat_counts_cost_no_query_per_batch(client, course, url, course_count, pinned):
+def test_seat_counts_cost_no_query_per_batch(client, course, url, course_count, pinned, listed):
     courses = [course, *(make_course() for _ in range(course_count - 1))]
     maker = SeatedBatches(courses)
     counts = {}
@@ -819,7 +833,9 @@ def test_seat_counts_cost_no_query_per_batch(client, course, url, course_count, 
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200
-        assert shown(response.content.decode()) == maker.expected(size), f"{url}, {size} batches"
+        html = response.content.decode()
+        assert sum(shown(html)[kind] for kind in ("full", "enquire")) == min(size, listed)
+        assert shown(html) == maker.expected(html), f"{url}, {size} batches"
         counts[size] = len(queries)
 
     assert WaitlistEntry.objects.filter(status="offered").count() == 34
