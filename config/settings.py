@@ -388,6 +388,10 @@ BATCHWISE_RELEASE = os.environ.get("BATCHWISE_RELEASE", "")
 # `make bench` only: serves /__hello__/, the framework's floor the public pages are measured
 # against (docs/benchmarks.md). Off, the URL does not exist.
 BATCHWISE_BENCH_HELLO = env_bool("BATCHWISE_BENCH_HELLO")
+
+# The course page shows each batch's trainer (name and short bio); off for providers who
+# don't name their trainers.
+BATCHWISE_SHOW_TRAINERS = env_bool("BATCHWISE_SHOW_TRAINERS", default=True)
 # How many proxies of ours append to X-Forwarded-For; the client's IP is the entry the
 # outermost one added. 0 reads REMOTE_ADDR only (and the header is ignored).
 BATCHWISE_TRUSTED_PROXIES = int(

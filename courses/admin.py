@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import services
 from .content_admin import CONTENT_INLINES
 from .forms import MonthField, parse_month
-from .models import SEATS_LEFT, Category, Course
+from .models import SEATS_LEFT, Batch, Category, Trainer
 
 
 @admin.register(Category)
@@ -51,6 +51,41 @@ class PlanBatchesForm(forms.Form):
         f"The last month to plan, included; at most {services.MAX_PLANNED_MONTHS} months "
         "from the first.",
     )
+    trainer = forms.ModelChoiceField(
+        Trainer.objects.all(),
+        required=False,
+        empty_label="No trainer",
+        help_text="Optional. Each new batch gets this trainer if every one of its sessions "
+        "fits the trainer's availability and other sessions; the others are created without "
+        "a trainer, and you are told which and why.",
+        error_messages={"invalid_choice": "Choose a trainer from the list."},
+    )
+
+
+class TrainerAssignment:
+    """What the catalog admin needs from the one check of a trainer's sessions, which lives in
+    enquiries (it also sees one-on-one plans): enquiries' admin classes, the registered
+    ones, give new batches their trainer through it."""
+
+    def give_trainer(self, request, *, batch: Batch, trainer: Trainer) -> str | None:
+        """Assign trainer to the new batch; the reason it was refused, or None."""
+        raise NotImplementedError("The registered admin assigns trainers (enquiries.admin).")
+
+    def give_trainers(self, request, batches: list[Batch], trainer: Trainer | None) -> None:
+        """Give each new batch trainer, and tell the user which could not have them and why."""
+        if trainer is None:
+            return
+        given = 0
+        for batch in batches:
+            refusal = self.give_trainer(request, batch=batch, trainer=trainer)
+            if refusal is None:
+                given += 1
+            else:
+                messages.warning(request, f"{batch} was created without a trainer: {refusal}")
+        if given:
+            messages.info(
+                request, f"{trainer} teaches {count_of(given, 'new batch', 'new batches')}."
+            )
 
 
 def default_plan_range(today: dt.date) -> dict[str, str]:
@@ -65,8 +100,10 @@ def count_of(number: int, singular: str, plural: str) -> str:
     return f"{number} {singular if number == 1 else plural}"
 
 
-@admin.register(Course)
-class CourseAdmin(SimpleHistoryAdmin):
+class CourseAdmin(TrainerAssignment, SimpleHistoryAdmin):
+    """The course admin. Registered by enquiries.admin.trainers, which gives planned batches
+    their trainer."""
+
     list_display = ["title", "category", "level", "duration_hours", "price", "is_published"]
     list_filter = ["is_published", "category", "level"]
     list_select_related = ["category"]
@@ -144,6 +181,11 @@ class CourseAdmin(SimpleHistoryAdmin):
             request,
             f"Created {count_of(created, 'batch', 'batches')}; {existed} already existed.",
             messages.SUCCESS,
+        )
+        self.give_trainers(
+            request,
+            [item.created for item in planned if item.created is not None],
+            form.cleaned_data["trainer"],
         )
         return None
 
@@ -230,7 +272,7 @@ class SeatsListFilter(admin.SimpleListFilter):
         return filters[value](queryset)
 
 
-class BatchAdmin(SimpleHistoryAdmin):
+class BatchAdmin(TrainerAssignment, SimpleHistoryAdmin):
     """The catalog side of the batch admin: planning, copying, dates, times and capacity.
 
     Not registered here: enquiries.admin.batches registers the one batch admin, which adds
@@ -264,10 +306,10 @@ class BatchAdmin(SimpleHistoryAdmin):
         "is_published",
         "course",
     ]
-    list_select_related = ["course"]
-    search_fields = ["course__title", "location"]
+    list_select_related = ["course", "trainer"]
+    search_fields = ["course__title", "location", "trainer__name"]
     date_hierarchy = "start_date"
-    autocomplete_fields = ["course"]
+    autocomplete_fields = ["course", "trainer"]
     readonly_fields = ["created_at", "updated_at"]
     ordering = ["start_date", "track"]
     actions = ["copy_to_next_month"]
@@ -287,6 +329,14 @@ class BatchAdmin(SimpleHistoryAdmin):
         (
             "Where and how many",
             {"fields": ["delivery", "location", ("capacity", "min_participants")]},
+        ),
+        (
+            "Trainer",
+            {
+                "fields": ["trainer"],
+                "description": "Every session is checked against the trainer's other "
+                "sessions (batches and one-on-one plans), weekly availability and leave.",
+            },
         ),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
@@ -318,8 +368,10 @@ class BatchAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Copy to next month", permissions=["add"])
     def copy_to_next_month(self, request, queryset):
-        created, skipped, refused = 0, 0, []
-        for batch in queryset.select_related("course"):
+        """A copy keeps the original's trainer if every session of the copy fits them;
+        otherwise it is created without one, and the message says why."""
+        created, skipped, refused, untrained = 0, 0, [], []
+        for batch in queryset.select_related("course", "trainer"):
             try:
                 copy = services.copy_to_next_month(batch=batch, by=request.user)
             except services.PlanningError as error:
@@ -327,8 +379,12 @@ class BatchAdmin(SimpleHistoryAdmin):
                 continue
             if copy is None:
                 skipped += 1
-            else:
-                created += 1
+                continue
+            created += 1
+            if batch.trainer is not None:
+                refusal = self.give_trainer(request, batch=copy, trainer=batch.trainer)
+                if refusal is not None:
+                    untrained.append(f"{copy}: {refusal}")
         self.message_user(
             request,
             f"Copied {count_of(created, 'batch', 'batches')} to the next month; "
@@ -337,3 +393,5 @@ class BatchAdmin(SimpleHistoryAdmin):
         )
         for reason in refused:
             self.message_user(request, f"Not copied: {reason}", messages.ERROR)
+        for reason in untrained:
+            self.message_user(request, f"Copied without a trainer: {reason}", messages.WARNING)

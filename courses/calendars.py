@@ -67,7 +67,12 @@ def batch_last_changed(batch: Batch) -> dt.datetime:
 
 def batch_sequence(batch: Batch) -> int:
     """The event's revision: larger after every save of the batch or its course."""
-    return max(0, int((batch_last_changed(batch) - SEQUENCE_EPOCH).total_seconds()))
+    return batch_sequence_at(batch_last_changed(batch))
+
+
+def batch_sequence_at(last_changed: dt.datetime) -> int:
+    """An event's SEQUENCE from the moment it last changed."""
+    return max(0, int((last_changed - SEQUENCE_EPOCH).total_seconds()))
 
 
 def batch_location(batch: Batch) -> str:
@@ -131,6 +136,20 @@ def batch_event(batch: Batch, *, absolute_url: AbsoluteUrl) -> Event:
     return event
 
 
+def new_calendar(*, name: str, key: str, page_url: str, feed_url: str) -> Calendar:
+    """An empty subscribed calendar: `key` names it in its UID, `page_url` is the page it
+    mirrors and `feed_url` the address a calendar program refreshes it from."""
+    return Calendar.new(
+        prodid=f"-//{settings.SITE_NAME}//Batch schedule//EN",
+        name=name,
+        uid=f"{key}@{calendar_host()}",
+        method="PUBLISH",
+        url=page_url,
+        source=feed_url,
+        refresh_interval=REFRESH_INTERVAL,
+    )
+
+
 def batches_calendar(
     batches: Iterable[Batch],
     *,
@@ -146,15 +165,7 @@ def batches_calendar(
     mirrors and `feed_url` the address a calendar program refreshes it from.
     """
     batches = list(batches)
-    calendar = Calendar.new(
-        prodid=f"-//{settings.SITE_NAME}//Batch schedule//EN",
-        name=name,
-        uid=f"{key}@{calendar_host()}",
-        method="PUBLISH",
-        url=page_url,
-        source=feed_url,
-        refresh_interval=REFRESH_INTERVAL,
-    )
+    calendar = new_calendar(name=name, key=key, page_url=page_url, feed_url=feed_url)
     for batch in batches:
         calendar.add_component(batch_event(batch, absolute_url=absolute_url))
     if batches:

@@ -1,4 +1,5 @@
 import datetime as dt
+import secrets
 import zoneinfo
 from functools import cache
 
@@ -8,6 +9,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subque
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from simple_history.models import HistoricalRecords
 
 from .versions import catalog_changed
@@ -404,7 +406,7 @@ class BatchQuerySet(CatalogQuerySet):
         return self.filter(min_participants__isnull=False, seats_taken__gte=F("min_participants"))
 
     def for_schedule(self):
-        return self.select_related("course", "course__category").order_by(
+        return self.select_related("course", "course__category", "trainer").order_by(
             "start_date", "track", "session_start", "pk"
         )
 
@@ -447,6 +449,21 @@ class BatchQuerySet(CatalogQuerySet):
 
 
 LEDGER_FIELDS = ("seats_taken", "seats_held", "waiting_count")
+
+
+class Weekday(models.IntegerChoices):
+    """Days of the week, Monday = 0 (as date.weekday()): a trainer's availability, a
+    learner's preferred days."""
+
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # The days each track meets (Monday is 0); read it through Batch.Track(...).weekdays.
 TRACK_WEEKDAYS: dict[str, tuple[int, ...]] = {"weekday": (0, 1, 2, 3, 4), "weekend": (5, 6)}
@@ -491,6 +508,17 @@ class Batch(models.Model):
     delivery = models.CharField(max_length=10, choices=Delivery, default=Delivery.ONLINE)
     location = models.CharField(
         max_length=200, blank=True, help_text="Venue address; required for classroom batches."
+    )
+    # Assigned through enquiries.services.trainers, which checks every session against the
+    # trainer's other sessions, availability and leave under the trainer's lock.
+    trainer = models.ForeignKey(
+        "Trainer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="batches",
+        help_text="Checked session by session against the trainer's other sessions, weekly "
+        "availability and leave.",
     )
     capacity = models.PositiveIntegerField(
         null=True, blank=True, help_text="Number of seats; leave empty for unlimited."
@@ -643,6 +671,28 @@ class Batch(models.Model):
     def days_label(self) -> str:
         return self.Track(self.track).days_label
 
+    def session_days(self) -> list[dt.date]:
+        """Every date the batch meets: its track's weekdays from start to end date."""
+        weekdays = self.weekdays
+        days, day = [], self.start_date
+        while day <= self.end_date:
+            if day.weekday() in weekdays:
+                days.append(day)
+            day += dt.timedelta(days=1)
+        return days
+
+    def sessions(self) -> list[tuple[dt.datetime, dt.datetime]]:
+        """Each session as (start, end) in UTC: the wall-clock times in the batch's zone on
+        each session day, so a daylight-saving change moves the UTC times, not the local ones."""
+        zone = self.zone
+        return [
+            (
+                dt.datetime.combine(day, self.session_start, tzinfo=zone).astimezone(dt.UTC),
+                dt.datetime.combine(day, self.session_end, tzinfo=zone).astimezone(dt.UTC),
+            )
+            for day in self.session_days()
+        ]
+
     @property
     def weekdays(self) -> tuple[int, ...]:
         return self.Track(self.track).weekdays
@@ -686,3 +736,101 @@ class Batch(models.Model):
         if self.start_date < today:
             return "This batch has already started."
         return None
+
+
+# Trainers: who teaches, when they can, and when they are away. Whether a trainer may take a
+# session (no overlap with their other sessions, inside their availability, not on leave) is
+# decided by enquiries.services.trainers, which also sees one-on-one plan sessions.
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(30)
+
+
+class Trainer(models.Model):
+    name = models.CharField(max_length=200)
+    email = models.EmailField(unique=True)
+    timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        default="Asia/Kolkata",
+        validators=[validate_time_zone],
+        help_text="IANA zone of the trainer's availability, e.g. Europe/London.",
+    )
+    courses = models.ManyToManyField(
+        Course, blank=True, related_name="trainers", help_text="The courses they teach."
+    )
+    bio = models.CharField(
+        "short bio",
+        max_length=300,
+        blank=True,
+        help_text="One or two sentences shown beside their batches on the course page.",
+    )
+    calendar_token = models.CharField(
+        max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class TrainerAvailability(models.Model):
+    """A weekly window the trainer can teach in, as wall-clock times in their own zone."""
+
+    trainer = models.ForeignKey(Trainer, on_delete=models.CASCADE, related_name="availability")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday)
+    start_time = models.TimeField(help_text="The trainer's wall-clock time.")
+    end_time = models.TimeField(help_text="The trainer's wall-clock time.")
+
+    class Meta:
+        ordering = ["weekday", "start_time"]
+        verbose_name = "weekly availability"
+        verbose_name_plural = "weekly availability"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")),
+                name="trainer_availability_ends_after_start",
+                violation_error_message="An availability window must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0) & Q(weekday__lte=6),
+                name="trainer_availability_weekday",
+                violation_error_message="Choose a day of the week.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
+class TrainerLeave(models.Model):
+    """Days the trainer is away (dates in their own zone, both included)."""
+
+    trainer = models.ForeignKey(Trainer, on_delete=models.CASCADE, related_name="leave")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["first_day"]
+        verbose_name = "leave"
+        verbose_name_plural = "leave"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")),
+                name="trainer_leave_ends_after_start",
+                violation_error_message="Leave cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{date_format(self.first_day, 'D j M Y')}–{date_format(self.last_day, 'D j M Y')}"

@@ -7,7 +7,7 @@ course row, so two staff planning the same course at once never create a batch t
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -45,6 +45,8 @@ class PlannedBatch:
     timezone: str
     capacity: int | None
     exists: bool = False
+    # The batch planning created (commit=True), for what follows: e.g. giving it a trainer.
+    created: Batch | None = field(default=None, compare=False)
 
     @property
     def key(self) -> tuple:
@@ -140,8 +142,9 @@ def plan_batches(
         result = []
         for item in planned:
             if not item.exists:
-                created = _create(item.to_batch(), by=by, reason="Planned with Plan batches")
-                item = item if created else replace(item, exists=True)
+                batch = item.to_batch()
+                created = _create(batch, by=by, reason="Planned with Plan batches")
+                item = replace(item, created=batch) if created else replace(item, exists=True)
             result.append(item)
     return result
 
@@ -152,7 +155,9 @@ def copy_to_next_month(*, batch: Batch, by: User | None = None) -> Batch | None:
     The copy starts on the first Monday (weekday track) or Saturday (weekend track) of the
     next month, lasts as many days as the original, moved to the nearest date on the
     original's last weekday, and keeps its times, zone, delivery, location, capacity and
-    whether it is published. It is scheduled even if the original was cancelled.
+    whether it is published. It is scheduled even if the original was cancelled. It has no
+    trainer: the caller gives it the original's through enquiries.services.trainers, which
+    checks every session.
     """
     first_day, _ = track_days(batch.track)
     start = first_weekday_of_month(next_month(batch.start_date), first_day)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -68,6 +69,7 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "more_batches": more_batches,
             "content": content,
             "faqs": content.faqs,
+            "show_trainers": settings.BATCHWISE_SHOW_TRAINERS,
         },
     )
 

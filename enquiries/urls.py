@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from .views import public as views
 from .views.one_on_one import request_one_on_one, training_plan, training_plan_calendar
+from .views.trainers import trainer_calendar
 
 
 class PrivateTokenConverter:
@@ -37,4 +38,5 @@ urlpatterns = [
         training_plan_calendar,
         name="training_plan_calendar",
     ),
+    path("trainers/<private_token:token>/calendar.ics", trainer_calendar, name="trainer_calendar"),
 ]

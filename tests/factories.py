@@ -6,10 +6,10 @@ import uuid
 
 from django.utils import timezone
 
-from courses.models import Batch, Category, Course
+from courses.models import Batch, Category, Course, Trainer, TrainerAvailability
 from enquiries import services
 from enquiries.forms import time_trap
-from enquiries.models import Enquiry
+from enquiries.models import Enquiry, PlanSession, TrainingPlan
 
 _sequence = itertools.count(1)
 
@@ -90,3 +90,60 @@ def make_enquiry(**overrides) -> Enquiry:
         "submission_token": uuid.uuid4(),
     } | overrides
     return services.submit_enquiry(course=course, batch=batch, **fields)
+
+
+def make_trainer(
+    *,
+    courses=(),
+    days=range(7),
+    hours: tuple[dt.time, dt.time] = (dt.time(0, 0), dt.time(23, 59)),
+    **overrides,
+) -> Trainer:
+    """A trainer who teaches `courses`, available `hours` (their own zone) on `days`."""
+    n = next(_sequence)
+    fields = {
+        "name": f"Trainer {n}",
+        "email": f"trainer{n}@example.com",
+        "timezone": "Asia/Kolkata",
+    } | overrides
+    trainer = Trainer(**fields)
+    trainer.full_clean()
+    trainer.save()
+    trainer.courses.set(courses)
+    TrainerAvailability.objects.bulk_create(
+        TrainerAvailability(trainer=trainer, weekday=day, start_time=hours[0], end_time=hours[1])
+        for day in days
+    )
+    return trainer
+
+
+def make_plan(*, course: Course, sessions, timezone: str = "America/New_York") -> TrainingPlan:
+    """A learner's one-on-one plan with exactly `sessions` ((start, end) in UTC), made from a
+    request the way the site makes it."""
+    soon = sessions[0][0].date()
+    enquiry = services.one_on_one.submit_one_on_one(
+        course=course,
+        preferences=services.one_on_one.Preferences(
+            preferred_days=(0,),
+            window_start=dt.time(9, 0),
+            window_end=dt.time(17, 0),
+            timezone=timezone,
+            session_minutes=60,
+            sessions_per_week=1,
+            weeks=1,
+            earliest_start=soon,
+        ),
+        name="Maya Cohen",
+        email=f"maya{next(_sequence)}@example.com",
+        phone="+12125550147",
+        consented=True,
+        submission_token=uuid.uuid4(),
+    )
+    plan = services.one_on_one.generate_plan(
+        request=enquiry.one_on_one_request, by=None, now=sessions[0][0] - dt.timedelta(days=7)
+    )
+    plan.sessions.all().delete()
+    PlanSession.objects.bulk_create(
+        PlanSession(plan=plan, starts_at=starts, ends_at=ends) for starts, ends in sessions
+    )
+    return plan

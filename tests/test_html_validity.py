@@ -41,6 +41,7 @@ def public_pages(client) -> dict[str, str]:
     full = Batch.objects.filter(waitlist__isnull=False).distinct().first()
     open_batch = Batch.objects.open_for_enquiry().exclude(pk=full.pk).first()
     course = open_batch.course
+    taught = Batch.objects.open_for_enquiry().filter(trainer__isnull=False).first()
     article = Article.objects.published().first()
     pages = {
         "home": "/",
@@ -49,6 +50,7 @@ def public_pages(client) -> dict[str, str]:
         "catalog no results": "/courses/?q=zzzz",
         "course": f"/courses/{course.slug}/",
         "course with a full batch": f"/courses/{full.course.slug}/",
+        "course with trainers": f"/courses/{taught.course.slug}/",
         "schedule": "/schedule/",
         "schedule with bad filters": "/schedule/?track=xyz&month=2027-13",
         "enquire": f"/courses/{course.slug}/enquire/?batch={open_batch.pk}",

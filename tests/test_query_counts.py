@@ -20,7 +20,14 @@ from courses.models import Article, Batch, Course
 from courses.schedule import COURSE_PAGE_BATCHES, SCHEDULE_BATCHES_PER_PAGE
 from enquiries.models import Enquiry
 from enquiries.services import Attribution
-from tests.factories import make_category, make_course, make_enquiry, next_weekday
+from tests.factories import (
+    make_category,
+    make_course,
+    make_enquiry,
+    make_plan,
+    make_trainer,
+    next_weekday,
+)
 
 PUBLIC_PAGE_QUERY_LIMIT = 5
 
@@ -35,6 +42,9 @@ ARTICLE_LIST_QUERIES = 3  # paginator count; one page of articles; their publish
 # result counts; the page of rows; date hierarchy bounds and levels.
 BATCH_ADMIN_QUERIES = 9
 ENQUIRY_ADMIN_QUERIES = 11  # plus the owner and batch-month filters' choices
+# Session, user; the trainers for the filter; the month's batches; its plan sessions.
+CALENDAR_QUERIES = 5
+TRAINER_ADMIN_QUERIES = 5  # session, user; filtered and full counts; the page of rows
 
 TIME_ZONES = ["Asia/Kolkata", "Europe/London", "America/New_York"]
 
@@ -313,3 +323,94 @@ def test_enquiry_admin_list_runs_same_queries_for_5_and_100_enquiries(
         django_assert_num_queries=django_assert_num_queries,
     )
     assert Enquiry.objects.filter(kind=Enquiry.Kind.BATCH).count() == 50
+
+
+# Trainers
+
+
+def assign_trainers(trainer) -> None:
+    """Every batch without a trainer gets `trainer` (a bulk write: the check is tested in
+    tests/enquiries/test_trainers.py; here only the reads count)."""
+    Batch.objects.filter(trainer__isnull=True).update(trainer=trainer)
+
+
+@pytest.mark.django_db
+def test_course_detail_with_trainers_runs_the_same_queries(client, django_assert_num_queries):
+    course = make_course(slug="python")
+    trainer = make_trainer(courses=[course], name="Asha Rao", bio="Teaches Python.")
+    maker = BatchMaker(courses=[course], in_one_month=True)
+
+    def grow_to(size: int) -> None:
+        maker.grow_to(size)
+        assign_trainers(trainer)
+
+    assert_same_queries_for_5_and_100(
+        client,
+        "/courses/python/",
+        grow_to=grow_to,
+        rows_shown=lambda html: html.count("Trainer: Asha Rao — Teaches Python."),
+        expected_rows=lambda size: min(size, COURSE_PAGE_BATCHES),
+        pinned=COURSE_DETAIL_QUERIES,
+        django_assert_num_queries=django_assert_num_queries,
+    )
+
+
+@pytest.mark.django_db
+def test_calendar_runs_same_queries_for_5_and_100_batches(admin_client, django_assert_num_queries):
+    trainer = make_trainer(name="Asha Rao")
+    maker = BatchMaker()
+    # The month of the batches' first Mondays: one week apart, so 5 sessions of each batch of
+    # the first weeks fall in it; count the sessions shown instead.
+    month = f"{maker.first_monday:%Y-%m}"
+
+    def grow_to(size: int) -> None:
+        maker.grow_to(size)
+        assign_trainers(trainer)
+        plan = make_plan(
+            course=Course.objects.first(),
+            sessions=[
+                (
+                    dt.datetime.combine(maker.first_monday, dt.time(1), tzinfo=dt.UTC)
+                    + dt.timedelta(hours=n),
+                    dt.datetime.combine(maker.first_monday, dt.time(1, 30), tzinfo=dt.UTC)
+                    + dt.timedelta(hours=n),
+                )
+                for n in range(3)
+            ],
+        )
+        plan.trainer = trainer
+        plan.save()
+
+    counts = {}
+    for size in (5, 100):
+        grow_to(size)
+        counts[size], html = count_queries(admin_client, f"/admin/calendar/?month={month}")
+        assert 'class="calendar-session calendar-plan"' in html
+        assert html.count('class="calendar-session calendar-batch"') > 5
+        with django_assert_num_queries(CALENDAR_QUERIES + 1):  # + the chosen trainer
+            admin_client.get(f"/admin/calendar/?month={month}&trainer={trainer.pk}")
+    assert counts[5] == counts[100] == CALENDAR_QUERIES
+
+
+@pytest.mark.django_db
+def test_trainer_admin_list_runs_same_queries_for_5_and_100_trainers(
+    admin_client, django_assert_num_queries
+):
+    course = make_course()
+    made = 0
+
+    def grow_to(size: int) -> None:
+        nonlocal made
+        for _ in range(made, size):
+            make_trainer(courses=[course], days=())
+        made = size
+
+    assert_same_queries_for_5_and_100(
+        admin_client,
+        "/admin/courses/trainer/",
+        grow_to=grow_to,
+        rows_shown=admin_rows,
+        expected_rows=lambda size: size,
+        pinned=TRAINER_ADMIN_QUERIES,
+        django_assert_num_queries=django_assert_num_queries,
+    )

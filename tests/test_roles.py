@@ -62,6 +62,16 @@ SALES_SEAT_PERMISSIONS = {
     *(f"enquiries.{a}_plansession" for a in ("add", "change", "delete", "view")),
 }
 
+# Added by 0015 once trainers exist.
+SCHEDULER_TRAINER_PERMISSIONS = {
+    f"courses.{action}_{model}"
+    for action in ("add", "change", "delete", "view")
+    for model in ("trainer", "traineravailability", "trainerleave")
+}
+SALES_TRAINER_PERMISSIONS = {"courses.view_trainer"}
+TRAINERS = "/admin/courses/trainer/"
+CALENDAR = "/admin/calendar/"
+
 
 def change_url(changelist: str, obj) -> str:
     return f"{changelist}{obj.pk}/change/"
@@ -168,9 +178,44 @@ def granted(group_name: str) -> set[str]:
 
 @pytest.mark.django_db
 def test_migration_creates_the_scheduler_and_sales_groups_and_the_sales_rotation():
-    assert granted("Scheduler") == SCHEDULER_PERMISSIONS
-    assert granted("Sales") == SALES_PERMISSIONS | SALES_SEAT_PERMISSIONS
+    assert granted("Scheduler") == SCHEDULER_PERMISSIONS | SCHEDULER_TRAINER_PERMISSIONS
+    assert granted("Sales") == (
+        SALES_PERMISSIONS | SALES_SEAT_PERMISSIONS | SALES_TRAINER_PERMISSIONS
+    )
     assert RoundRobinCursor.objects.filter(name="Sales").exists()
+
+
+@pytest.mark.django_db
+def test_scheduler_manages_trainers_and_sees_the_calendar(client, log_in_as):
+    log_in_as("Scheduler")
+
+    assert client.get(f"{TRAINERS}add/").status_code == 200
+    response = client.post(
+        f"{TRAINERS}add/",
+        {
+            "name": "Asha Rao",
+            "email": "asha@example.com",
+            "timezone": "Europe/London",
+            "bio": "",
+            "availability-TOTAL_FORMS": "1",
+            "availability-INITIAL_FORMS": "0",
+            "availability-0-weekday": "0",
+            "availability-0-start_time": "09:00",
+            "availability-0-end_time": "17:00",
+            "leave-TOTAL_FORMS": "0",
+            "leave-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].errors
+    assert client.get(CALENDAR).status_code == 200
+
+
+@pytest.mark.django_db
+def test_sales_sees_trainers_but_cannot_change_them(client, log_in_as):
+    log_in_as("Sales")
+
+    assert client.get(TRAINERS).status_code == 200
+    assert client.get(f"{TRAINERS}add/").status_code == 403
 
 
 @pytest.mark.django_db

@@ -17,10 +17,11 @@ from typing import NamedTuple, TypedDict
 
 from django.db import transaction
 
-from courses.models import Batch, Category, Course
+from courses.models import Batch, Category, Course, Trainer
 
 from .content import CONTENT_MODELS, load_content
 from .fill import Fill, Output, find
+from .trainers import load_trainers
 
 WEEKDAY = Batch.Track.WEEKDAY
 WEEKEND = Batch.Track.WEEKEND
@@ -442,5 +443,6 @@ def load_catalog(*, today: dt.date, stdout: Output | None = None) -> Fill:
                 course, track, start, status=extra["status"], is_published=extra["is_published"]
             )
         load_content(courses=courses, fill=fill)
-    fill.report(Category, Course, Batch, *CONTENT_MODELS)
+        load_trainers(today=today, fill=fill)
+    fill.report(Category, Course, Batch, *CONTENT_MODELS, Trainer)
     return fill

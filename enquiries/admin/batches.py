@@ -6,6 +6,7 @@ courses.admin defines the catalog side of it (courses never imports enquiries) w
 registering it; this module registers the whole.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -21,13 +22,31 @@ from courses.models import Batch
 
 from .. import services
 from ..models import Enquiry
-from ..services import seats
+from ..services import seats, trainers
 from .common import count_of, describe_enrolment
 from .seats import AddLearnerForm, can_see_seats, can_see_waiting, seat_section
+from .trainers import TrainerAssigning
+
+
+class BatchForm(forms.ModelForm):
+    """The batch form: a batch with a trainer is checked session by session
+    (services.trainers), and a refusal is an error on the trainer field.
+
+    The admin saves inside the transaction this check runs in, so the trainer's lock, taken
+    by the check, is held until the batch is saved."""
+
+    def _post_clean(self):
+        super()._post_clean()  # type: ignore[misc]  # the instance is built here
+        if self.errors:
+            return
+        try:
+            trainers.check_batch(batch=self.instance)
+        except trainers.TrainerError as error:
+            self.add_error("trainer" if "trainer" in self.fields else None, str(error))
 
 
 @admin.register(Batch)
-class BatchAdmin(courses_admin.BatchAdmin):
+class BatchAdmin(TrainerAssigning, courses_admin.BatchAdmin):
     list_display = [
         "course",
         "month",
@@ -42,10 +61,12 @@ class BatchAdmin(courses_admin.BatchAdmin):
         "seats_left",
         "waiting_count",
         "minimum",
+        "trainer",
         "enquiry_count",
         "status",
         "is_published",
     ]
+    form = BatchForm
     actions = [*courses_admin.BatchAdmin.actions, "cancel_batches"]
     change_form_template = "admin/courses/batch/seats_change_form.html"
 

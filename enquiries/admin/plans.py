@@ -11,7 +11,7 @@ import zoneinfo
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Min
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from ..models import OneOnOneRequest, PlanSession, TrainingPlan, Weekday
-from ..services import one_on_one
+from ..services import one_on_one, trainers
 from .common import confirmation_page, count_of, issue_new_links, when
 
 
@@ -309,6 +309,22 @@ class PlanSessionFormSet(BaseInlineFormSet):
     def get_form_kwargs(self, index):
         return super().get_form_kwargs(index) | {"zone": plan_zone(self.instance)}
 
+    def clean(self):
+        """The plan's trainer takes every session that will be saved (services.trainers);
+        the admin saves in the transaction that holds the trainer's lock from this check."""
+        super().clean()
+        if any(self.errors):
+            return
+        intervals = [
+            (form.instance.starts_at, form.instance.ends_at)
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        try:
+            trainers.check_plan(plan=self.instance, intervals=intervals)
+        except trainers.TrainerError as error:
+            raise ValidationError(str(error)) from error
+
 
 def plan_zone(plan: TrainingPlan | None) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(plan.timezone if plan is not None and plan.timezone else "UTC")
@@ -343,7 +359,7 @@ class TrainingPlanForm(forms.ModelForm):
 
     class Meta:
         model = TrainingPlan
-        fields = ["notify_learner"]
+        fields = ["trainer", "notify_learner"]
 
 
 @admin.register(TrainingPlan)
@@ -355,6 +371,7 @@ class TrainingPlanAdmin(admin.ModelAdmin):
         "reference",
         "course",
         "timezone",
+        "trainer",
         "session_count",
         "first_session",
         "last_session",
@@ -363,7 +380,8 @@ class TrainingPlanAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["learner", "reference"]
     list_filter = [("request__enquiry__course", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["request__enquiry__course"]
+    list_select_related = ["request__enquiry__course", "trainer"]
+    autocomplete_fields = ["trainer"]
     search_fields = [
         "request__enquiry__reference",
         "request__enquiry__name",
@@ -384,6 +402,14 @@ class TrainingPlanAdmin(admin.ModelAdmin):
         (
             "Learner",
             {"fields": ["enquiry_link", "preferences", "timezone", "learner_page"]},
+        ),
+        (
+            "Trainer",
+            {
+                "fields": ["trainer"],
+                "description": "Every session is checked against the trainer's other "
+                "sessions (batches and plans), weekly availability and leave.",
+            },
         ),
         ("Record", {"fields": ["created", "updated", "notified"]}),
         ("Tell the learner", {"fields": ["notify_learner"]}),

@@ -4,19 +4,11 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from courses.models import validate_time_zone
+from courses.models import Trainer, Weekday, validate_time_zone
 
 from .enquiry import Enquiry, new_token
 
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+__all__ = ["OneOnOneRequest", "PlanSession", "TrainingPlan", "Weekday"]
 
 
 class OneOnOneRequest(models.Model):
@@ -78,6 +70,16 @@ class TrainingPlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     learner_notified_at = models.DateTimeField(null=True, blank=True)
+    # Assigned through enquiries.services.trainers (every session checked, under a lock).
+    trainer = models.ForeignKey(
+        Trainer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plans",
+        help_text="Checked session by session against the trainer's other sessions, weekly "
+        "availability and leave.",
+    )
 
     history = HistoricalRecords(excluded_fields=["token"])
 

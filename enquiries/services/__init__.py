@@ -2,10 +2,11 @@
 
 intake (Enquire Now, waiting-list join, one-on-one request), pipeline (status, owner, notes),
 seats (the seat ledger: enrol, cancel, transfer, offers), cancellation (preview and act),
-one_on_one (training plans), privacy (a person's data: export, erasure, retention).
+one_on_one (training plans), privacy (a person's data: export, erasure, retention),
+trainers (who teaches a session: the per-session check under the trainer's lock).
 """
 
-from . import cancellation, intake, one_on_one, pipeline, privacy, seats
+from . import cancellation, intake, one_on_one, pipeline, privacy, seats, trainers
 from .cancellation import cancel_batch
 from .intake import (
     Attribution,
@@ -60,4 +61,5 @@ __all__ = [
     "privacy",
     "seats",
     "submit_enquiry",
+    "trainers",
 ]

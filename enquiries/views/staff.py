@@ -1,16 +1,24 @@
 """Back-office pages outside the model admin, drawn in the admin's look."""
 
+import datetime as dt
 import math
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from courses.models import Trainer
+from courses.services import next_month
+
 from .. import dashboard
+from ..forms import CalendarFilterForm
+from ..services import trainers
 
 
 @staff_member_required
@@ -28,6 +36,36 @@ def staff_dashboard(request: HttpRequest) -> TemplateResponse:
         "conversion": dashboard.conversion(),
     }
     return TemplateResponse(request, "admin/dashboard.html", context)
+
+
+@staff_member_required
+@require_safe
+def staff_calendar(request: HttpRequest) -> TemplateResponse:
+    """Every session of a month (batches and one-on-one plans), for one trainer or all, per
+    day: times in the trainer's zone, or the site's zone for all trainers."""
+    if not request.user.has_perm("courses.view_batch"):
+        raise PermissionDenied
+    form = CalendarFilterForm(request.GET)
+    form.is_valid()  # an invalid value is reported beside its field and left out
+    data = getattr(form, "cleaned_data", {})
+    month = data.get("month") or timezone.localdate().replace(day=1)
+    trainer: Trainer | None = data.get("trainer")
+    zone = trainer.timezone if trainer is not None else settings.TIME_ZONE
+    previous = (month - dt.timedelta(days=1)).replace(day=1)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Calendar",
+        "subtitle": f"{month:%B %Y}{f' · {trainer}' if trainer else ''}",
+        "form": form,
+        "month": month,
+        "trainer": trainer,
+        "zone": zone,
+        "days": trainers.month_sessions(month=month, zone=zone, trainer=trainer),
+        "previous_month": f"{previous:%Y-%m}",
+        "next_month": f"{next_month(month):%Y-%m}",
+        "can_see_plans": request.user.has_perm("enquiries.view_trainingplan"),
+    }
+    return TemplateResponse(request, "admin/calendar.html", context)
 
 
 def locked_out(

@@ -9,7 +9,9 @@ in what is missing and never undoes what staff changed, whatever was done in the
 - a demo batch that is cancelled or has started is left alone, and one staff deleted or moved
   to another date is not created again; each is reported with a line, and the run goes on;
 - a batch's minimum is set only when this run created the batch;
-- Hannah's one-on-one request and plan are made once; a plan staff deleted stays deleted.
+- Hannah's one-on-one request and plan are made once; a plan staff deleted stays deleted;
+- the demo trainers get their demo batches through the trainer check; a batch that has or had
+  a trainer is left as it is.
 
 The activity goes through the services staff and learners use (enquiries.services.seats,
 enquiries.services.one_on_one); a refusal from one of them is reported, not raised.
@@ -30,17 +32,19 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from courses.demo import (
+    TRAINERS,
     Fill,
     Output,
+    batch_start,
     find_demo_batch,
     load_catalog,
     planned_capacity,
     removed_by_staff,
 )
-from courses.models import Batch, Course
+from courses.models import Batch, Course, Trainer
 from enquiries import services
 from enquiries.models import Enquiry, Enrollment, TrainingPlan, WaitlistEntry
-from enquiries.services import one_on_one, seats
+from enquiries.services import one_on_one, seats, trainers
 
 LEARNERS = [
     ("Aarav Mehta", "+919820011001"),
@@ -107,6 +111,7 @@ class Command(BaseCommand):
         logins = ensure_demo_logins() if settings.DEBUG else []
         load_activity(today=today, catalog=catalog, stdout=self.stdout)
         load_one_on_one(today=today, stdout=self.stdout)
+        load_trainer_assignments(today=today, stdout=self.stdout)
         if logins:
             self.stdout.write("Demo logins at /admin/ (username / password):")
             for line in logins:
@@ -243,6 +248,34 @@ def _submit_demo_request(course: Course, *, today: dt.date) -> Enquiry:
         consented=True,
         submission_token=uuid.UUID(int=1),
     )
+
+
+def load_trainer_assignments(*, today: dt.date, stdout: Output) -> None:
+    """Give the demo trainers their demo batches, through the trainer check. A batch that has
+    a trainer, or had one (staff took them off), is left as it is; a refusal is reported."""
+    given = 0
+    for email, spec in TRAINERS.items():
+        trainer = Trainer.objects.filter(email=email).first()
+        if trainer is None:
+            continue
+        for slug, track, months in spec.teaches:
+            for months_ahead in months:
+                start = batch_start(today, months_ahead=months_ahead, track=track)
+                batch = (
+                    Batch.objects.filter(course__slug=slug, track=track, start_date=start)
+                    .select_related("course", "trainer")
+                    .order_by("pk")
+                    .first()
+                )
+                if batch is None or batch.history.filter(trainer__isnull=False).exists():
+                    continue
+                try:
+                    trainers.assign_trainer(batch=batch, trainer=trainer)
+                except trainers.TrainerError as error:
+                    stdout.write(f"Demo trainer: {batch} has no trainer: {error}\n")
+                else:
+                    given += 1
+    stdout.write(f"Demo trainers: {given} batches given a trainer.\n")
 
 
 def ensure_demo_logins() -> list[str]:

@@ -1,0 +1,31 @@
+"""A trainer's private calendar feed (.ics): their batches and one-on-one sessions."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from courses.models import Trainer
+
+from ..services import trainers
+from .private import private_page
+
+
+@require_safe
+@private_page
+def trainer_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    trainer = get_object_or_404(Trainer, calendar_token=token)
+    feed_url = settings.SITE_URL + reverse("enquiries:trainer_calendar", kwargs={"token": token})
+    response = HttpResponse(
+        trainers.trainer_calendar(
+            trainer=trainer,
+            now=timezone.now(),
+            feed_url=feed_url,
+            page_url=settings.SITE_URL + reverse("courses:schedule"),
+        ),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="sessions.ics"'
+    return response
