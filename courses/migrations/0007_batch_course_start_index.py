@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0005_seat_ledger"),
+        ("courses", "0006_trainers"),
     ]
 
     operations = [
