@@ -36,6 +36,7 @@ from courses.admin import MonthListFilter
 from courses.models import Batch
 
 from .. import services
+from ..forms import LeadForm
 from ..models import Enquiry, Note
 from ..phones import display_phone
 from ..resources import EnquiryResource
@@ -46,6 +47,7 @@ from .common import (
     describe_enrolment,
     enquiries,
     enquiry_link,
+    owner_name,
     person,
     when,
 )
@@ -241,6 +243,17 @@ def timeline(enquiry: Enquiry) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: entry.at)
 
 
+def lead_recorded(enquiry: Enquiry) -> str:
+    """What staff are told after recording a lead: its reference, owner and any repeat."""
+    text = f"Recorded {enquiry.reference} for {enquiry.name}, owned by {owner_name(enquiry.owner)}."
+    if enquiry.duplicate_of is not None:
+        text += (
+            f" It repeats {enquiry.duplicate_of.reference}, an open enquiry from the same "
+            "person for the same course."
+        )
+    return text + f" {enquiry.email} will be emailed the reference."
+
+
 # The enquiry admin
 
 
@@ -279,6 +292,8 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
     readonly_fields = [
         "reference",
         "kind",
+        "source",
+        "entered_by_name",
         "first_response",
         "repeat_of",
         "later_repeats",
@@ -307,7 +322,7 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Enquiry", {"fields": ["kind", "course", "batch", "seat"]}),
+        ("Enquiry", {"fields": ["kind", "source", "entered_by_name", "course", "batch", "seat"]}),
         ("Learner", {"fields": ["name", "email", "phone", "formatted_phone", "message"]}),
         (
             "Consent and record",
@@ -342,9 +357,45 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
     # The plain form: the selectable-fields form needs inline scripts our CSP refuses.
     export_form_class = ExportForm
 
-    def has_add_permission(self, request):
-        # Enquiries come from learners through the site; staff record calls as notes later.
-        return False
+    # Lead entry: a call, a walk-in, a referral … recorded by staff through the same service
+    # as Enquire Now (services.submit_enquiry), on a form of its own rather than the model form.
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = LeadForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                enquiry = services.submit_enquiry(**form.submission(by=request.user))
+            except services.EnquiryRefused as error:
+                field = {
+                    services.BatchNotOpen: "batch",
+                    services.BatchNotInCourse: "batch",
+                    services.CourseNotOpen: "course",
+                }.get(type(error))
+                form.add_error(field, str(error))
+            else:
+                self.log_addition(request, enquiry, [{"added": {}}])
+                self.message_user(request, lead_recorded(enquiry), messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:enquiries_enquiry_change", args=[enquiry.pk])
+                )
+        fieldsets = [
+            (None, {"fields": ["source", "name", "email", "phone"]}),
+            ("What it is about", {"fields": ["course", "batch", "message"]}),
+            ("Follow-up", {"fields": ["owner", "submission_token"]}),
+        ]
+        adminform = helpers.AdminForm(form, fieldsets, {}, model_admin=self)  # type: ignore[arg-type]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Record a lead",
+            "opts": self.opts,
+            "form": form,
+            "adminform": adminform,
+            "errors": helpers.AdminErrorList(form, []),  # type: ignore[arg-type]
+            "media": self.media + adminform.media,
+        }
+        return TemplateResponse(request, "admin/enquiries/enquiry/add_lead.html", context)
 
     # Columns and read-only fields
 
@@ -376,6 +427,12 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
             return "Not yet: still new." if enquiry.status == Status.NEW else "—"
         after = timesince(enquiry.created_at, enquiry.first_response_at)
         return f"{after} after the enquiry ({when(enquiry.first_response_at)})"
+
+    @admin.display(description="recorded by")
+    def entered_by_name(self, enquiry):
+        if enquiry.source == Enquiry.Source.WEBSITE:
+            return "The learner, on the site"
+        return person(enquiry.entered_by)
 
     @admin.display(description="created", ordering="created_at")
     def created(self, enquiry):

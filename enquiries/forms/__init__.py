@@ -1,6 +1,8 @@
-"""The public forms: Enquire Now, the waiting list, one-on-one training, the contact page."""
+"""The public forms: Enquire Now, the waiting list, one-on-one training, the contact page;
+and the lead staff record in the admin."""
 
 from .enquiry import ContactForm, EnquiryForm, WaitlistForm
+from .lead import LeadForm
 from .one_on_one import OneOnOneForm
 
-__all__ = ["ContactForm", "EnquiryForm", "OneOnOneForm", "WaitlistForm"]
+__all__ = ["ContactForm", "EnquiryForm", "LeadForm", "OneOnOneForm", "WaitlistForm"]

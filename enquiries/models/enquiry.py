@@ -65,6 +65,17 @@ class Enquiry(models.Model):
         NOT_A_FIT = "not_a_fit", "Course not a fit"
         OTHER = "other", "Other"
 
+    class Source(models.TextChoices):
+        """How the lead reached us: the site's forms, or staff who recorded it."""
+
+        WEBSITE = "website", "Website"
+        PHONE = "phone", "Phone call"
+        WALK_IN = "walk_in", "Walk-in"
+        REFERRAL = "referral", "Referral"
+        EVENT = "event", "Event"
+        EMAIL = "email", "Email"
+        OTHER = "other", "Other"
+
     OPEN_STATUSES = (Status.NEW, Status.CONTACTED, Status.QUALIFIED)
 
     reference = models.CharField(
@@ -90,7 +101,28 @@ class Enquiry(models.Model):
         help_text="E.164, e.g. +919812345678.",
     )
     message = models.TextField(blank=True)
-    consent_at = models.DateTimeField(help_text="When the learner agreed to be contacted.")
+    source = models.CharField(
+        max_length=10,
+        choices=Source,
+        default=Source.WEBSITE,
+        help_text="Website for the site's forms; otherwise how staff were told of the lead.",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The member of staff who recorded a lead that did not come through the site.",
+    )
+    # None for a lead staff recorded: the learner ticked no box on the site.
+    consent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the learner agreed to be contacted on the site's form; empty for a "
+        "lead staff recorded.",
+    )
     consent_version = models.CharField(
         "privacy notice version",
         max_length=20,
@@ -175,6 +207,11 @@ class Enquiry(models.Model):
                 condition=Q(kind="general") | Q(course__isnull=False),
                 name="enquiry_course_unless_general",
                 violation_error_message="Choose the course this enquiry is about.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source="website") | Q(consent_at__isnull=False),
+                name="enquiry_website_has_consent",
+                violation_error_message="An enquiry from the site records the learner's consent.",
             ),
         ]
 
