@@ -43,14 +43,24 @@ def _schedule_url(course) -> str:
     return settings.SITE_URL + reverse("courses:detail", args=[course.slug]) + "#schedule"
 
 
-def queue_batch_cancelled(*, person, batch) -> OutgoingEmail:
+def batch_cancelled_context(*, person, batch, note: str = "") -> dict:
+    """What the batch-cancelled email is rendered with; `note` is staff's own words."""
+    return {
+        "enquiry": person,
+        "batch": batch,
+        "schedule_url": _schedule_url(batch.course),
+        "note": note,
+    }
+
+
+def queue_batch_cancelled(*, person, batch, note: str = "") -> OutgoingEmail:
     """To someone with an open enquiry, a seat or a waiting-list place in a cancelled batch."""
     enquiry = person if isinstance(person, Enquiry) else person.enquiry
     return queue_email(
         kind=OutgoingEmail.Kind.BATCH_CANCELLED,
         to=person.email,
         template="batch_cancelled",
-        context={"enquiry": person, "batch": batch, "schedule_url": _schedule_url(batch.course)},
+        context=batch_cancelled_context(person=person, batch=batch, note=note),
         enquiry=enquiry,
     )
 

@@ -27,11 +27,16 @@ FIRST_RETRY_DELAY = dt.timedelta(minutes=1)
 LONGEST_RETRY_DELAY = dt.timedelta(hours=6)
 
 
+def email_context(context: dict) -> dict:
+    """What every email template is rendered with, beside its own context."""
+    return {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+
+
 def queue_email(
     *, kind: str, to: str, template: str, context: dict, enquiry: Enquiry | None = None
 ) -> OutgoingEmail:
     """Render templates/emails/<template>{_subject.txt,.txt,.html} and queue the message."""
-    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    context = email_context(context)
     email = OutgoingEmail.objects.create(
         kind=kind,
         enquiry=enquiry,
