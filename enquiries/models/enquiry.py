@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from courses.models import Batch, Course
 
-from ..phones import validate_e164
+from ..phones import phone_time_zone, validate_e164
 
 # No 0/O or 1/I/L: references are read out over the phone.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -225,6 +225,20 @@ class Enquiry(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    def learner_time_zone(self) -> tuple[str, str] | None:
+        """The learner's zone as best we know it, and where it comes from: the zone they gave
+        with a one-on-one request, else their phone number's (when its country has one zone),
+        else their batch's. Enquiries store no zone of their own."""
+        request = getattr(self, "one_on_one_request", None)
+        if request is not None:
+            return request.timezone, "from their one-on-one request"
+        zone = phone_time_zone(self.phone) if self.phone else None
+        if zone:
+            return zone, "from their phone number"
+        if self.batch is not None:
+            return self.batch.timezone, "the zone of their batch"
+        return None
 
     @property
     def first_response_time(self):

@@ -109,7 +109,7 @@ def test_enquiry_change_page_shows_the_source_read_only_and_the_status_editable(
         assert f'name="{field}"' not in html, field
         assert f'<div class="readonly">{getattr(enquiry, field)}</div>' in html, field
     assert f'<div class="readonly">{enquiry.reference}</div>' in html
-    assert '<div class="readonly">+44 20 7946 0958</div>' in html
+    assert '<a href="tel:+442079460958" class="nowrap">+44 20 7946 0958</a>' in html
     assert 'name="status"' in html
     assert 'name="name"' in html
 
