@@ -14,6 +14,7 @@ from typing import cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.auth import get_user_model
@@ -81,6 +82,48 @@ class MyOpenEnquiriesFilter(admin.SimpleListFilter):
         if self.value() == "open":
             return queryset.open().filter(owner=request.user)
         return queryset
+
+
+class StageFilter(admin.SimpleListFilter):
+    """Open enquiries, or all but spam: what the dashboard counts (its links use it)."""
+
+    title = "stage"
+    parameter_name = "stage"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open (new, contacted, qualified)"), ("not_spam", "All but spam")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.open()
+        if self.value() == "not_spam":
+            return queryset.not_spam()
+        return queryset
+
+
+class CourseGroupFilter(admin.SimpleListFilter):
+    """Several courses at once (`?courses=3,8,none`, none: general enquiries): the dashboard's
+    "Other courses". Shown in the sidebar only while it is in use."""
+
+    title = "courses"
+    parameter_name = "courses"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, "The dashboard's other courses")] if value else []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        parts = value.split(",")
+        if not all(part == "none" or (part.isascii() and part.isdigit()) for part in parts):
+            raise IncorrectLookupParameters(f"“{value}” is not a list of courses.")
+        ids = [int(part) for part in parts if part != "none"]
+        condition = Q(course_id__in=ids)
+        if "none" in parts:
+            condition |= Q(course__isnull=True)
+        return queryset.filter(condition)
 
 
 class FollowUpFilter(admin.SimpleListFilter):
@@ -298,9 +341,11 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
     list_filter = [
         MyOpenEnquiriesFilter,
         FollowUpFilter,
+        StageFilter,
         "status",
         ("owner", OwnerFilter),
         "course",
+        CourseGroupFilter,
         BatchMonthFilter,
         "kind",
         "utm_source",
