@@ -8,7 +8,6 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q

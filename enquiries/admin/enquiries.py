@@ -225,7 +225,7 @@ class EnquiryAdminForm(forms.ModelForm):
                 .objects.filter(Q(is_active=True, is_staff=True) | Q(pk=self.instance.owner_id))
                 .order_by("first_name", "last_name", "username")
             )
-            owner.label_from_instance = owner_name  # type: ignore[method-assign]
+            owner.label_from_instance = owner_name  # type: ignore[method-assign,assignment]
         if "status" in self.fields and self.instance.pk:
             # Read from the service's own table, so the hint never disagrees with the rule.
             current = Status(self.instance.status)

@@ -35,7 +35,7 @@ def can_see_enquiries(request) -> bool:
     return request.user.has_perm("enquiries.view_enquiry")
 
 
-def without_enquiry_link(names: list) -> list:
+def without_enquiry_link(names) -> list:
     return ["enquiry_reference" if name == "enquiry_link" else name for name in names]
 
 

@@ -103,7 +103,7 @@ class LeadForm(forms.Form):
             .objects.filter(Q(is_active=True, is_staff=True))
             .order_by("first_name", "last_name", "username")
         )
-        self.fields["batch"].choices = batch_choices()
+        cast(forms.ModelChoiceField, self.fields["batch"]).choices = batch_choices()
 
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data["phone"])

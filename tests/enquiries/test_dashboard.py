@@ -432,7 +432,7 @@ def test_every_enquiry_count_links_to_a_list_with_that_many_enquiries(staff_clie
     html = staff_client.get(DASHBOARD).content.decode()
 
     links = dashboard_links(html, "/admin/enquiries/enquiry/")
-    assert len(links) > 40  # weeks × courses, owners × statuses, conversion
+    assert len(links) > 40  # weeks by courses, owners by statuses, conversion
     assert any("courses=" in url and "none" in url for _, url in links)  # "Other courses"
     assert any("course__isnull" in url for _, url in links)  # general enquiries
     for number, url in links:
