@@ -348,6 +348,7 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         CourseGroupFilter,
         BatchMonthFilter,
         "kind",
+        "source",
         "utm_source",
         RepeatsFilter,
         "created_at",

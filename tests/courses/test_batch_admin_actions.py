@@ -355,6 +355,8 @@ def test_the_staff_note_is_in_both_parts_of_the_email_and_escaped_in_html(
         "cost.<br>Call us any time.</p>" in email.body_html
     )
     assert "<sorry>" not in email.body_html
+    outbox_page = admin_client.get(f"/admin/enquiries/outgoingemail/{email.pk}/change/")
+    assert "The trainer is ill &lt;sorry&gt;." in outbox_page.content.decode()
 
 
 @pytest.mark.django_db
