@@ -40,9 +40,23 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "created_at",
         "message_id",
         "last_error",
+        "extra_headers",
+        "attached_file",
         "body_text",
     ]
     readonly_fields = [str(name) for name in fields]
+
+    @admin.display(description="extra headers")
+    def extra_headers(self, email):
+        return "\n".join(f"{name}: {value}" for name, value in email.headers.items()) or "—"
+
+    @admin.display(description="attachment")
+    def attached_file(self, email):
+        if not email.attachment_name:
+            return "—"
+        return (
+            f"{email.attachment_name} ({email.attachment_type}, {len(email.attachment)} characters)"
+        )
 
     @admin.display(description="next attempt", ordering="next_attempt_at")
     def next_attempt(self, email):
