@@ -663,7 +663,8 @@ def schedule_seat_reminder(enrollment: Enrollment) -> None:
 def seat_reminder_due(enrollment: Enrollment, *, starts: dt.datetime, now: dt.datetime) -> bool:
     """The one rule for a seat's reminder: the seat and its batch stand, the batch still starts
     at `starts`, the reminder's moment has come and the start has not, and the seat was
-    confirmed before that moment (a later one had it all in its confirmation email)."""
+    confirmed before that moment (a later one had it all in its confirmation email); and the
+    learner's details were not erased."""
     batch = enrollment.batch
     due_at = starts - reminder_lead()
     return (
@@ -672,6 +673,7 @@ def seat_reminder_due(enrollment: Enrollment, *, starts: dt.datetime, now: dt.da
         and batch.first_session_starts_at == starts
         and due_at <= now < starts
         and enrollment.created_at <= due_at
+        and (enrollment.enquiry is None or enrollment.enquiry.erased_at is None)
     )
 
 

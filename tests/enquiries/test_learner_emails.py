@@ -539,3 +539,39 @@ def test_the_outgoing_email_admin_shows_the_attachment_and_headers(staff_client,
 
     assert seat.attachment_name.encode() in seat_page.content
     assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in digest_page.content
+
+
+@pytest.mark.django_db
+def test_opt_out_admin_list_runs_same_queries_for_5_and_100(
+    admin_client, django_user_model, django_assert_num_queries
+):
+    counts = {}
+    for size in (5, 100):
+        have = DigestOptOut.objects.count()
+        users = django_user_model.objects.bulk_create(
+            django_user_model(username=f"owner-{n}", email=f"owner-{n}@example.com")
+            for n in range(have, size)
+        )
+        DigestOptOut.objects.bulk_create(DigestOptOut(user=user) for user in users)
+        response = admin_client.get("/admin/enquiries/digestoptout/")
+        assert response.content.count(b"@example.com</td>") == size
+        with django_assert_num_queries(5) as captured:
+            admin_client.get("/admin/enquiries/digestoptout/")
+        counts[size] = len(captured)
+    assert counts[5] == counts[100]
+
+
+@pytest.mark.django_db
+def test_adding_a_learner_in_the_admin_queues_their_seat_email_shown_in_outgoing_emails(
+    admin_client,
+):
+    batch = make_batch(joining_details=JOIN)
+
+    admin_client.post(
+        f"/admin/courses/batch/{batch.pk}/add-learner/",
+        {"name": "Asha Verma", "email": "asha@example.com", "phone": ""},
+    )
+    listing = admin_client.get("/admin/enquiries/outgoingemail/?kind=seat_confirmed")
+
+    assert b"asha@example.com" in listing.content
+    assert f"Your seat in {batch.course.title} is confirmed".encode() in listing.content
