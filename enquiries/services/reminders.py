@@ -20,6 +20,7 @@ from itertools import groupby
 from django.contrib.auth.models import User
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,7 +28,15 @@ from courses.models import Batch
 from courses.site import absolute_url
 
 from ..mail import notices
-from ..models import DigestOptOut, Enquiry, Enrollment, FollowUpDigest, PlanSession, reminder_lead
+from ..models import (
+    DigestOptOut,
+    Enquiry,
+    Enrollment,
+    FollowUpDigest,
+    PlanSession,
+    Reminder,
+    reminder_lead,
+)
 from .one_on_one import send_session_reminder
 from .seats import seat_reminder_due, send_seat_reminder
 
@@ -39,19 +48,31 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     sent = 0
     # Batches starting from yesterday to a day past the lead: the first session, in any zone,
     # falls inside that range.
-    seats = Enrollment.objects.confirmed().filter(
-        batch__status=Batch.Status.SCHEDULED,
-        batch__start_date__gte=(now - dt.timedelta(days=1)).date(),
-        batch__start_date__lte=(now + lead + dt.timedelta(days=1)).date(),
-        reminders__isnull=True,
+    seats = list(
+        Enrollment.objects.confirmed()
+        .filter(
+            batch__status=Batch.Status.SCHEDULED,
+            batch__start_date__gte=(now - dt.timedelta(days=1)).date(),
+            batch__start_date__lte=(now + lead + dt.timedelta(days=1)).date(),
+        )
+        .select_related("batch", "enquiry")
+        .order_by("pk")
     )
-    for enrollment in seats.select_related("batch").order_by("pk"):
+    # A seat reminded for an earlier start (the batch has moved since) is reminded again.
+    reminded = set(
+        Reminder.objects.filter(enrollment__in=seats).values_list("enrollment_id", "starts_at")
+    )
+    for enrollment in seats:
         starts = enrollment.batch.first_session_starts_at
-        if seat_reminder_due(enrollment, starts=starts, now=now) and send_seat_reminder(
-            enrollment_id=enrollment.pk, starts=starts, now=now
+        if (
+            (enrollment.pk, starts) not in reminded
+            and seat_reminder_due(enrollment, starts=starts, now=now)
+            and send_seat_reminder(enrollment_id=enrollment.pk, starts=starts, now=now)
         ):
             sent += 1
-    sessions = PlanSession.objects.filter(starts_at__gt=now, starts_at__lte=now + lead)
+    sessions = PlanSession.objects.filter(starts_at__gt=now, starts_at__lte=now + lead).exclude(
+        reminders__starts_at=F("starts_at")
+    )
     for pk, starts in sessions.order_by("pk").values_list("pk", "starts_at"):
         if send_session_reminder(session_id=pk, starts=starts, now=now):
             sent += 1

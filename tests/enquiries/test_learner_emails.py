@@ -326,6 +326,45 @@ def test_a_moved_batch_is_reminded_for_its_new_start_only(clock):
 
 
 @pytest.mark.django_db
+def test_a_batch_moved_after_its_reminder_is_reminded_again_for_the_new_start(clock):
+    batch = make_batch()
+    seats.enroll(batch=batch, learner=learner())
+    clock.move_to(REMINDER_AT)
+    assert reminders.send_due_reminders() == 1
+    batch.start_date += dt.timedelta(days=7)
+    batch.end_date += dt.timedelta(days=7)
+    batch.full_clean()
+    batch.save()
+
+    assert reminders.send_due_reminders() == 0  # the new start is a week away
+    clock.move_to(REMINDER_AT + dt.timedelta(days=7))
+    assert reminders.send_due_reminders() == 1
+    assert reminders.send_due_reminders() == 0
+    assert Reminder.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_transferred_seat_is_told_how_to_join_its_new_batch_and_reminded_there(clock):
+    source = make_batch()
+    target = make_batch(
+        course=source.course,
+        start_date=source.start_date + dt.timedelta(days=7),
+        joining_details=JOIN,
+    )
+    enrollment = seats.enroll(batch=source, learner=learner())
+
+    moved = seats.transfer(enrollment=enrollment, to_batch=target, by=None)
+
+    email = OutgoingEmail.objects.get(kind=OutgoingEmail.Kind.SEAT_CHANGED)
+    assert JOIN in email.body_text
+    clock.move_to(REMINDER_AT)
+    assert reminders.send_due_reminders() == 0  # the old seat is not reminded
+    clock.move_to(REMINDER_AT + dt.timedelta(days=7))
+    assert reminders.send_due_reminders() == 1
+    assert Reminder.objects.get().enrollment == moved
+
+
+@pytest.mark.django_db
 def test_a_seat_confirmed_inside_the_reminder_window_gets_no_separate_reminder(clock):
     batch = make_batch()
     clock.move_to(REMINDER_AT + dt.timedelta(hours=2))
