@@ -286,7 +286,14 @@ class BatchAdmin(SimpleHistoryAdmin):
         ),
         (
             "Where and how many",
-            {"fields": ["delivery", "location", ("capacity", "min_participants")]},
+            {
+                "fields": [
+                    "delivery",
+                    "location",
+                    "joining_details",
+                    ("capacity", "min_participants"),
+                ]
+            },
         ),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]

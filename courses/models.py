@@ -447,6 +447,12 @@ class Batch(models.Model):
     location = models.CharField(
         max_length=200, blank=True, help_text="Venue address; required for classroom batches."
     )
+    joining_details = models.TextField(
+        blank=True,
+        help_text="The meeting link, or the classroom's address and how to find the room. "
+        "Only learners with a confirmed seat see it (their email, private page and calendar "
+        "file); never shown on public pages.",
+    )
     capacity = models.PositiveIntegerField(
         null=True, blank=True, help_text="Number of seats; leave empty for unlimited."
     )

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from .views import public as views
+from .views.digest import digest_unsubscribe
 from .views.one_on_one import request_one_on_one, training_plan, training_plan_calendar
 
 
@@ -36,5 +37,10 @@ urlpatterns = [
         "training-plan/<private_token:token>/calendar.ics",
         training_plan_calendar,
         name="training_plan_calendar",
+    ),
+    path(
+        "emails/follow-up-digest/unsubscribe/<str:token>/",
+        digest_unsubscribe,
+        name="digest_unsubscribe",
     ),
 ]

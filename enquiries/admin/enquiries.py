@@ -134,6 +134,7 @@ class FollowUpFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
+            ("due", "Due today or overdue"),
             ("today", "Due today"),
             ("overdue", "Overdue"),
             ("upcoming", "Upcoming"),
@@ -143,6 +144,7 @@ class FollowUpFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         conditions = {
+            "due": Q(follow_up_on__lte=today),
             "today": Q(follow_up_on=today),
             "overdue": Q(follow_up_on__lt=today),
             "upcoming": Q(follow_up_on__gt=today),

@@ -360,7 +360,7 @@ class TrainingPlanForm(forms.ModelForm):
 
     class Meta:
         model = TrainingPlan
-        fields = ["notify_learner"]
+        fields = ["joining_details", "notify_learner"]
 
 
 @admin.register(TrainingPlan)
@@ -403,6 +403,7 @@ class TrainingPlanAdmin(admin.ModelAdmin):
             "Learner",
             {"fields": ["enquiry_link", "preferences", "timezone", "learner_page"]},
         ),
+        ("How to join", {"fields": ["joining_details"]}),
         ("Record", {"fields": ["created", "updated", "notified"]}),
         ("Tell the learner", {"fields": ["notify_learner"]}),
     ]
@@ -516,6 +517,8 @@ class TrainingPlanAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         sessions_changed = any(formset.has_changed() for formset in formsets)
+        if sessions_changed:  # a moved or new session is reminded at its new time
+            one_on_one.schedule_plan_reminders(form.instance)
         if form.cleaned_data.get("notify_learner"):
             self._notify(request, form.instance)
         elif sessions_changed:

@@ -78,6 +78,11 @@ class TrainingPlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     learner_notified_at = models.DateTimeField(null=True, blank=True)
+    joining_details = models.TextField(
+        blank=True,
+        help_text="The meeting link, or the address and how to find the room. Shown only to "
+        "the learner: their plan page, calendar file, plan emails and session reminders.",
+    )
 
     history = HistoricalRecords(excluded_fields=["token"])
 
