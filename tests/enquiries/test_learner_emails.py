@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django_tasks_db.models import DBTaskResult
@@ -111,6 +112,42 @@ def test_staff_enrolment_emails_the_seat_with_joining_details_and_its_calendar_f
     assert str(event["UID"]) == f"batch-{batch.pk}@academy.example.org"  # updates a feed's copy
     assert str(event["URL"]) == f"{SITE}{batch.course.get_absolute_url()}"
     assert all(link.startswith(SITE) for link in links(text) if "zoom.example" not in link)
+
+
+@pytest.mark.django_db
+def test_a_lead_staff_recorded_and_enrolled_is_emailed_its_seat_with_joining_details(
+    client, django_user_model
+):
+    seller = django_user_model.objects.create_user(
+        "ravi", first_name="Ravi", last_name="Kumar", email="ravi@example.com", is_staff=True
+    )
+    seller.groups.add(Group.objects.get(name="Sales"))
+    client.force_login(seller)
+    batch = make_batch(joining_details=JOIN)
+
+    client.post(
+        "/admin/enquiries/enquiry/add/",
+        {
+            "source": "walk_in",
+            "name": "Meera Shah",
+            "email": "meera@example.com",
+            "phone": "+91 98123 45678",
+            "course": batch.course.pk,
+            "batch": batch.pk,
+            "submission_token": str(uuid.uuid4()),
+        },
+    )
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.source, enquiry.consent_at, enquiry.owner) == ("walk_in", None, seller)
+    client.post(f"/admin/enquiries/enquiry/{enquiry.pk}/enrol/")
+
+    email = OutgoingEmail.objects.get(kind=OutgoingEmail.Kind.SEAT_CONFIRMED)
+    assert (email.to, email.enquiry) == ("meera@example.com", enquiry)
+    assert JOIN in email.body_text
+    assert email.attachment_name.endswith(".ics")
+    assert JOIN in Calendar.from_ical(email.attachment).walk("VEVENT")[0]["DESCRIPTION"]
+    assert all(link.startswith(SITE) for link in links(email.body_text) if "zoom" not in link)
+    assert Enquiry.objects.get().status == Enquiry.Status.ENROLLED
 
 
 @pytest.mark.django_db
