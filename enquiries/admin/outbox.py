@@ -5,7 +5,7 @@ from django.utils.text import Truncator
 
 from .. import mail
 from ..models import DigestOptOut, OutgoingEmail
-from .common import count_of, enquiry_link, when
+from .common import count_of, enquiry_link, owner_name, when
 
 
 @admin.register(OutgoingEmail)
@@ -101,10 +101,14 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 class DigestOptOutAdmin(admin.ModelAdmin):
     """Who turned the follow-up digest off (its unsubscribe link); delete a row to turn it on."""
 
-    list_display = ["user", "user_email", "created_at"]
+    list_display = ["staff_member", "user_email", "created_at"]
     list_select_related = ["user"]
-    search_fields = ["user__username", "user__email"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
     readonly_fields = ["user", "created_at"]
+
+    @admin.display(description="staff member", ordering="user__first_name")
+    def staff_member(self, opt_out):
+        return owner_name(opt_out.user)
 
     @admin.display(description="email", ordering="user__email")
     def user_email(self, opt_out):

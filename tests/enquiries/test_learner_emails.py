@@ -496,6 +496,8 @@ def follow_up(owner, on: dt.date, **overrides) -> Enquiry:
 
 @pytest.mark.django_db(transaction=True)
 def test_each_owner_gets_one_digest_of_due_and_overdue_follow_ups_with_links(smtp, owners):
+    owners["meera"].last_name = "Iyer"
+    owners["meera"].save(update_fields=["last_name"])
     today = NOW.date()
     due = follow_up(owners["meera"], today, name="Priya Nair", email="priya@example.com")
     late = follow_up(owners["meera"], today - dt.timedelta(days=3), email="late@example.com")
@@ -515,6 +517,7 @@ def test_each_owner_gets_one_digest_of_due_and_overdue_follow_ups_with_links(smt
     [meera] = [m for m in digests if m["To"].startswith("meera")]
     assert meera["Subject"] == "2 follow-ups due today (1 overdue)"
     text = meera.get_body(("plain",)).get_content()
+    assert text.startswith("Hello Meera Iyer,")  # her full name, as the back office shows it
     assert f"{SITE}/admin/enquiries/enquiry/{due.pk}/change/" in text
     assert f"{SITE}/admin/enquiries/enquiry/{late.pk}/change/" in text
     assert "later@example.com" not in text and "Priya Nair" in text
@@ -615,6 +618,19 @@ def test_the_outgoing_email_admin_shows_the_attachment_and_headers(staff_client,
 
     assert seat.attachment_name.encode() in seat_page.content
     assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in digest_page.content
+
+
+@pytest.mark.django_db
+def test_the_opt_out_admin_names_the_staff_member_by_full_name(admin_client, owners):
+    owners["meera"].last_name = "Iyer"
+    owners["meera"].save(update_fields=["last_name"])
+    DigestOptOut.objects.create(user=owners["meera"])
+    DigestOptOut.objects.create(user=owners["tom"])
+
+    listing = admin_client.get("/admin/enquiries/digestoptout/?q=iyer")
+
+    assert b"Meera Iyer" in listing.content
+    assert b"tom@academy.example.org" not in listing.content
 
 
 @pytest.mark.django_db
