@@ -339,10 +339,13 @@ def test_the_confirmation_page_previews_the_email_with_the_staff_note(
 
 @pytest.mark.django_db
 def test_the_staff_note_is_in_both_parts_of_the_email_and_escaped_in_html(
-    admin_client, batch_with_enquirers
+    admin_client, batch_with_enquirers, settings
 ):
+    settings.SITE_URL = "https://academy.example.org"
     batch, (priya, _) = batch_with_enquirers
+    schedule = f"https://academy.example.org{batch.course.get_absolute_url()}#schedule"
 
+    preview = admin_client.post(BATCHES, cancel_action(batch, post="yes", preview="yes", note=NOTE))
     admin_client.post(BATCHES, cancel_action(batch, post="yes", note=NOTE), follow=True)
 
     email = OutgoingEmail.objects.get(kind=OutgoingEmail.Kind.BATCH_CANCELLED, to=priya.email)
@@ -355,6 +358,9 @@ def test_the_staff_note_is_in_both_parts_of_the_email_and_escaped_in_html(
         "cost.<br>Call us any time.</p>" in email.body_html
     )
     assert "<sorry>" not in email.body_html
+    # The links are on the site's own address (BATCHWISE_SITE_URL), in the preview too.
+    assert schedule in email.body_text and f'href="{schedule}"' in email.body_html
+    assert schedule in preview.content.decode()
     outbox_page = admin_client.get(f"/admin/enquiries/outgoingemail/{email.pk}/change/")
     assert "The trainer is ill &lt;sorry&gt;." in outbox_page.content.decode()
 
