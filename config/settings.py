@@ -235,6 +235,10 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ENQUIRY_NOTIFY_EMAIL = os.environ.get("ENQUIRY_NOTIFY_EMAIL", "")
 # Absolute links in emails (to the admin, to the schedule).
 SITE_URL = os.environ.get("BATCHWISE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A reminder goes out this many hours before a batch's first session and each one-on-one session.
+REMINDER_HOURS = int(os.environ.get("BATCHWISE_REMINDER_HOURS", "24"))
+if REMINDER_HOURS < 1:
+    raise ImproperlyConfigured("BATCHWISE_REMINDER_HOURS must be at least 1.")
 # Delivery attempts before an email is marked failed (backoff doubles from a minute).
 EMAIL_MAX_ATTEMPTS = int(os.environ.get("BATCHWISE_EMAIL_MAX_ATTEMPTS", "8"))
 # A claimed email whose worker died is offered again this many seconds after the claim. It

@@ -328,7 +328,14 @@ class BatchAdmin(TrainerAssignment, SimpleHistoryAdmin):
         ),
         (
             "Where and how many",
-            {"fields": ["delivery", "location", ("capacity", "min_participants")]},
+            {
+                "fields": [
+                    "delivery",
+                    "location",
+                    "joining_details",
+                    ("capacity", "min_participants"),
+                ]
+            },
         ),
         (
             "Trainer",

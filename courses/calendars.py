@@ -18,7 +18,6 @@ drops a cancelled batch on its next refresh.
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.dateformat import format as date_format
@@ -26,6 +25,8 @@ from icalendar import Calendar, Event, vRecur
 from icalendar.enums import STATUS
 
 from .models import Batch
+from .site import absolute_url as site_absolute_url
+from .site import site_host
 
 # Subscribed calendars (a course's batches, the schedule) are fetched again at most this often.
 REFRESH_INTERVAL = dt.timedelta(hours=12)
@@ -54,7 +55,7 @@ DATE = "D j M Y"  # Mon 4 Jan 2027, as on the pages
 def calendar_host() -> str:
     """The host in event UIDs: the site's configured address, so UIDs never depend on the
     host name a particular request happened to use."""
-    return urlsplit(settings.SITE_URL).hostname or "batchwise"
+    return site_host()
 
 
 def batch_uid(batch: Batch) -> str:
@@ -85,7 +86,8 @@ def batch_summary(batch: Batch) -> str:
     return f"{batch.course.title} ({SUMMARY_TRACK[Batch.Track(batch.track)]})"
 
 
-def batch_description(batch: Batch, *, course_url: str) -> str:
+def batch_description(batch: Batch, *, course_url: str, joining_details: bool = False) -> str:
+    """What the event says; the joining details only in a confirmed learner's own file."""
     lines = []
     if batch.status == Batch.Status.CANCELLED:
         lines.append("This batch has been cancelled.")
@@ -99,14 +101,18 @@ def batch_description(batch: Batch, *, course_url: str) -> str:
             if batch.delivery == Batch.Delivery.CLASSROOM
             else f"{Batch.Delivery.ONLINE.label}."
         ),
-        "",
-        f"Course details, fees and enquiries: {course_url}",
     ]
+    if joining_details and batch.joining_details:
+        lines += ["", "How to join:", batch.joining_details.strip()]
+    lines += ["", f"Course details, fees and enquiries: {course_url}"]
     return "\n".join(lines)
 
 
-def batch_event(batch: Batch, *, absolute_url: AbsoluteUrl) -> Event:
-    """The batch's sessions as one weekly-recurring event in the batch's own time zone."""
+def batch_event(batch: Batch, *, absolute_url: AbsoluteUrl, joining_details: bool = False) -> Event:
+    """The batch's sessions as one weekly-recurring event in the batch's own time zone.
+
+    `joining_details` only for a learner with a confirmed seat: the public feeds never carry
+    them."""
     zone = batch.zone
     first_start = dt.datetime.combine(batch.start_date, batch.session_start, tzinfo=zone)
     first_end = dt.datetime.combine(batch.start_date, batch.session_end, tzinfo=zone)
@@ -115,7 +121,9 @@ def batch_event(batch: Batch, *, absolute_url: AbsoluteUrl) -> Event:
     event = Event.new(
         uid=batch_uid(batch),
         summary=batch_summary(batch),
-        description=batch_description(batch, course_url=course_url),
+        description=batch_description(
+            batch, course_url=course_url, joining_details=joining_details
+        ),
         location=batch_location(batch),
         url=course_url,
         start=first_start,
@@ -173,4 +181,22 @@ def batches_calendar(
             first_date=min(batch.start_date for batch in batches) - TIME_ZONE_MARGIN,
             last_date=max(batch.end_date for batch in batches) + TIME_ZONE_MARGIN,
         )
+    return calendar.to_ical()
+
+
+def seat_calendar(batch: Batch) -> bytes:
+    """The batch as a confirmed learner's own calendar file, joining details included.
+
+    The event keeps the batch's UID, so it updates the copy imported from a public feed."""
+    calendar = Calendar.new(
+        prodid=f"-//{settings.SITE_NAME}//Batch schedule//EN",
+        name=batch_summary(batch),
+        uid=f"seat-batch-{batch.pk}@{calendar_host()}",
+        method="PUBLISH",
+    )
+    calendar.add_component(batch_event(batch, absolute_url=site_absolute_url, joining_details=True))
+    calendar.add_missing_timezones(
+        first_date=batch.start_date - TIME_ZONE_MARGIN,
+        last_date=batch.end_date + TIME_ZONE_MARGIN,
+    )
     return calendar.to_ical()

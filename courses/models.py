@@ -520,6 +520,12 @@ class Batch(models.Model):
         help_text="Checked session by session against the trainer's other sessions, weekly "
         "availability and leave.",
     )
+    joining_details = models.TextField(
+        blank=True,
+        help_text="The meeting link, or the classroom's address and how to find the room. "
+        "Only learners with a confirmed seat see it (their email, private page and calendar "
+        "file); never shown on public pages.",
+    )
     capacity = models.PositiveIntegerField(
         null=True, blank=True, help_text="Number of seats; leave empty for unlimited."
     )

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from .calendars import SUMMARY_TRACK, batches_calendar
 from .forms import ScheduleFilterForm
 from .models import Batch, Course
+from .site import absolute_url
 from .views import schedule_filters
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -37,9 +38,9 @@ def batch_calendar(request: HttpRequest, pk: int) -> HttpResponse:
         [batch],
         name=f"{course.title} ({SUMMARY_TRACK[Batch.Track(batch.track)]})",
         key=f"batch-{batch.pk}-calendar",
-        page_url=request.build_absolute_uri(course.get_absolute_url()),
-        feed_url=request.build_absolute_uri(request.path),
-        absolute_url=request.build_absolute_uri,
+        page_url=absolute_url(course.get_absolute_url()),
+        feed_url=absolute_url(request.path),
+        absolute_url=absolute_url,
     )
     return ics_response(
         content, filename=f"{course.slug}-{batch.track}-{batch.start_date:%Y-%m-%d}.ics"
@@ -58,9 +59,9 @@ def course_calendar(request: HttpRequest, slug: str) -> HttpResponse:
         batches,
         name=f"{course.title}: upcoming batches · {settings.SITE_NAME}",
         key=f"course-{course.pk}-calendar",
-        page_url=request.build_absolute_uri(course.get_absolute_url()),
-        feed_url=request.build_absolute_uri(request.path),
-        absolute_url=request.build_absolute_uri,
+        page_url=absolute_url(course.get_absolute_url()),
+        feed_url=absolute_url(request.path),
+        absolute_url=absolute_url,
     )
     return ics_response(content, filename=f"{course.slug}-batches.ics")
 
@@ -86,11 +87,9 @@ def schedule_calendar(request: HttpRequest) -> HttpResponse:
         batches,
         name=name,
         key="schedule-calendar" + (f"?{query}" if query else ""),
-        page_url=request.build_absolute_uri(
-            reverse("courses:schedule") + (f"?{query}" if query else "")
-        ),
-        feed_url=request.build_absolute_uri(feed_path),
-        absolute_url=request.build_absolute_uri,
+        page_url=absolute_url(reverse("courses:schedule") + (f"?{query}" if query else "")),
+        feed_url=absolute_url(feed_path),
+        absolute_url=absolute_url,
     )
     return ics_response(content, filename=f"{slugify(settings.SITE_NAME)}-schedule.ics")
 

@@ -8,9 +8,11 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
+from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Batch
@@ -27,6 +29,27 @@ OTHER_COURSES = "Other courses"
 GENERAL_ENQUIRIES = "General enquiries"  # from the contact page, about no course
 
 
+# Links: each number opens the admin list it counts, through the list's own filters
+# (EnquiryAdmin: "stage", "created_at", "course", "courses", "owner", "status"; the seat
+# list's "batch").
+
+
+def enquiry_list_url(**filters) -> str:
+    return reverse("admin:enquiries_enquiry_changelist") + "?" + urlencode(filters)
+
+
+def _moment(value: dt.datetime) -> str:
+    return value.isoformat()
+
+
+def _course_filter(course_ids: list[int | None]) -> dict:
+    if course_ids == [None]:
+        return {"course__isnull": "True"}
+    if len(course_ids) == 1:
+        return {"course__id__exact": course_ids[0]}
+    return {"courses": ",".join("none" if pk is None else str(pk) for pk in course_ids)}
+
+
 # Enquiries per week, by course
 
 
@@ -37,10 +60,15 @@ class Series:
     label: str
     counts: list[int]
     colour: int
+    course_ids: list[int | None] = field(default_factory=list)  # None: general enquiries
 
     @property
     def total(self) -> int:
         return sum(self.counts)
+
+    @property
+    def filters(self) -> dict:
+        return _course_filter(self.course_ids)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,6 +76,42 @@ class WeeklyEnquiries:
     weeks: list[dt.date]  # the Monday each week starts on, oldest first
     series: list[Series]  # busiest course first
     time_zone: str
+
+    def _week_filters(self, first: int, last: int) -> dict:
+        zone = timezone.get_default_timezone()
+        since = dt.datetime.combine(self.weeks[first], dt.time.min, tzinfo=zone)
+        until = dt.datetime.combine(
+            self.weeks[last] + dt.timedelta(weeks=1), dt.time.min, tzinfo=zone
+        )
+        return {
+            "stage": "not_spam",
+            "created_at__gte": _moment(since),
+            "created_at__lt": _moment(until),
+        }
+
+    @property
+    def linked_rows(self) -> list[tuple[dt.date, list[tuple[int, str]], tuple[int, str]]]:
+        """table_rows with the list each count opens: (week, [(count, url)…], (total, url))."""
+        rows = []
+        for n, (week, counts, total) in enumerate(self.table_rows):
+            week_filters = self._week_filters(n, n)
+            cells = [
+                (count, enquiry_list_url(**week_filters, **series.filters))
+                for count, series in zip(counts, self.series, strict=True)
+            ]
+            rows.append((week, cells, (total, enquiry_list_url(**week_filters))))
+        return rows
+
+    def series_url(self, series: Series) -> str:
+        return enquiry_list_url(**self._week_filters(0, len(self.weeks) - 1), **series.filters)
+
+    @property
+    def linked_series(self) -> list[tuple[Series, str]]:
+        return [(series, self.series_url(series)) for series in self.series]
+
+    @property
+    def total_url(self) -> str:
+        return enquiry_list_url(**self._week_filters(0, len(self.weeks) - 1))
 
     @property
     def week_totals(self) -> list[int]:
@@ -108,7 +172,7 @@ def weekly_enquiries(*, weeks: int = WEEKS) -> WeeklyEnquiries:
     else:
         named, others = ranked, []
     series = [
-        Series(label=titles[course], counts=counts[course], colour=n)
+        Series(label=titles[course], counts=counts[course], colour=n, course_ids=[course])
         for n, course in enumerate(named)
     ]
     if others:
@@ -117,6 +181,7 @@ def weekly_enquiries(*, weeks: int = WEEKS) -> WeeklyEnquiries:
                 label=OTHER_COURSES,
                 counts=[sum(counts[course][w] for course in others) for w in range(weeks)],
                 colour=PALETTE_SIZE - 1,
+                course_ids=others,
             )
         )
     return WeeklyEnquiries(weeks=mondays, series=series, time_zone=str(zone))
@@ -251,10 +316,28 @@ def stacked_bar_chart(data: WeeklyEnquiries, *, width: int = 760, height: int = 
 class OwnerRow:
     owner: str  # a member of staff's name, or "Unassigned"
     counts: list[int]  # one per open status, in Enquiry.OPEN_STATUSES order
+    owner_id: int | None = None
 
     @property
     def total(self) -> int:
         return sum(self.counts)
+
+    @property
+    def filters(self) -> dict:
+        if self.owner_id is None:
+            return {"owner__isnull": "True"}
+        return {"owner__id__exact": self.owner_id}
+
+    @property
+    def linked_counts(self) -> list[tuple[int, str]]:
+        return [
+            (count, enquiry_list_url(**self.filters, status__exact=status))
+            for count, status in zip(self.counts, Enquiry.OPEN_STATUSES, strict=True)
+        ]
+
+    @property
+    def total_url(self) -> str:
+        return enquiry_list_url(**self.filters, stage="open")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -269,6 +352,17 @@ class OpenPipeline:
     @property
     def total(self) -> int:
         return sum(self.status_totals)
+
+    @property
+    def linked_status_totals(self) -> list[tuple[int, str]]:
+        return [
+            (count, enquiry_list_url(status__exact=status))
+            for count, status in zip(self.status_totals, Enquiry.OPEN_STATUSES, strict=True)
+        ]
+
+    @property
+    def total_url(self) -> str:
+        return enquiry_list_url(stage="open")
 
 
 UNASSIGNED = "Unassigned"
@@ -294,7 +388,9 @@ def open_enquiries_by_owner() -> OpenPipeline:
     order = sorted(counts, key=lambda owner: (owner is None, names[owner].casefold(), owner or 0))
     return OpenPipeline(
         statuses=[Enquiry.Status(status).label for status in statuses],
-        rows=[OwnerRow(owner=names[owner], counts=counts[owner]) for owner in order],
+        rows=[
+            OwnerRow(owner=names[owner], counts=counts[owner], owner_id=owner) for owner in order
+        ],
     )
 
 
@@ -326,6 +422,12 @@ class BatchFill:
     def is_full(self) -> bool:
         return self.batch.is_full
 
+    @property
+    def seats_url(self) -> str:
+        """The batch's confirmed seats in the seat list."""
+        query = urlencode({"batch": self.batch.pk, "status__exact": "confirmed"})
+        return reverse("admin:enquiries_enrollment_changelist") + "?" + query
+
 
 def next_batch_fill(*, limit: int = NEXT_BATCHES) -> list[BatchFill]:
     """The next `limit` batches open for enquiry, soonest first, with seats taken."""
@@ -345,11 +447,27 @@ class ConversionRow:
     course: str
     enquiries: int
     enrolled: int
+    since: dt.datetime
+    course_filter: dict = field(default_factory=dict)  # none: every course
 
     @property
     def rate(self) -> float | None:
         """Enrolled as a percentage of enquiries; None when there were none."""
         return 100 * self.enrolled / self.enquiries if self.enquiries else None
+
+    @property
+    def enquiries_url(self) -> str:
+        return enquiry_list_url(
+            stage="not_spam", created_at__gte=_moment(self.since), **self.course_filter
+        )
+
+    @property
+    def enrolled_url(self) -> str:
+        return enquiry_list_url(
+            status__exact=Enquiry.Status.ENROLLED,
+            created_at__gte=_moment(self.since),
+            **self.course_filter,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -361,9 +479,10 @@ class Conversion:
 
 def conversion(*, days: int = CONVERSION_DAYS) -> Conversion:
     """Of the enquiries (not spam) made in the last `days` days, how many are now enrolled."""
+    since = timezone.now() - dt.timedelta(days=days)
     rows = (
         Enquiry.objects.not_spam()
-        .filter(created_at__gte=timezone.now() - dt.timedelta(days=days))
+        .filter(created_at__gte=since)
         .values("course_id", "course__title")
         .annotate(
             enquiries=Count("pk"),
@@ -373,7 +492,11 @@ def conversion(*, days: int = CONVERSION_DAYS) -> Conversion:
     )
     courses = [
         ConversionRow(
-            course=row["course__title"], enquiries=row["enquiries"], enrolled=row["enrolled"]
+            course=row["course__title"] or GENERAL_ENQUIRIES,
+            enquiries=row["enquiries"],
+            enrolled=row["enrolled"],
+            since=since,
+            course_filter=_course_filter([row["course_id"]]),
         )
         for row in rows
     ]
@@ -381,5 +504,6 @@ def conversion(*, days: int = CONVERSION_DAYS) -> Conversion:
         course="All courses",
         enquiries=sum(row.enquiries for row in courses),
         enrolled=sum(row.enrolled for row in courses),
+        since=since,
     )
     return Conversion(days=days, overall=overall, courses=courses)

@@ -2,6 +2,9 @@
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from phonenumbers import timezone as phone_time_zones
+
+from courses.time_zones import LEGACY_ZONE_NAMES
 
 PHONE_HELP = "Include your country code, e.g. +91 98123 45678 or +44 20 7946 0958."
 
@@ -43,3 +46,15 @@ def display_phone(value: str) -> str:
     except phonenumbers.NumberParseException:
         return value
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_time_zone(value: str) -> str | None:
+    """The one IANA zone a number's country (or area) is in, or None when it spans several."""
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return None
+    zones = phone_time_zones.time_zones_for_number(number)
+    if len(zones) != 1 or zones[0] == phone_time_zones.UNKNOWN_TIMEZONE:
+        return None
+    return LEGACY_ZONE_NAMES.get(zones[0], zones[0])

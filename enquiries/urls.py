@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from .views import public as views
+from .views.digest import digest_unsubscribe
 from .views.one_on_one import request_one_on_one, training_plan, training_plan_calendar
 from .views.trainers import trainer_calendar
 
@@ -39,4 +40,9 @@ urlpatterns = [
         name="training_plan_calendar",
     ),
     path("trainers/<private_token:token>/calendar.ics", trainer_calendar, name="trainer_calendar"),
+    path(
+        "emails/follow-up-digest/unsubscribe/<str:token>/",
+        digest_unsubscribe,
+        name="digest_unsubscribe",
+    ),
 ]

@@ -13,11 +13,13 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 
 from courses.models import Article, Batch
-from enquiries.models import TrainingPlan, WaitlistEntry
+from enquiries.models import Enrollment, TrainingPlan, WaitlistEntry
+from enquiries.services import reminders, seats
 from enquiries.views.staff import locked_out
 from tests.factories import shown_form_stamp
 
@@ -43,6 +45,9 @@ def public_pages(client) -> dict[str, str]:
     course = open_batch.course
     taught = Batch.objects.open_for_enquiry().filter(trainer__isnull=False).first()
     article = Article.objects.published().first()
+    joining = "Zoom: https://zoom.example/j/8812\nPasscode 4242 <ask us>"
+    TrainingPlan.objects.update(joining_details=joining)
+    Batch.objects.filter(pk=full.pk).update(joining_details=joining)
     pages = {
         "home": "/",
         "catalog": "/courses/",
@@ -108,6 +113,21 @@ def public_pages(client) -> dict[str, str]:
     html["leave the waiting list"] = client.get(
         f"/waiting-list/{place.token}/leave/"
     ).content.decode()
+    accepted = WaitlistEntry.objects.filter(batch=full).exclude(pk=place.pk).first()
+    seats.leave_waitlist(token=place.token)  # frees nothing: the batch stays full …
+    seated = Enrollment.objects.confirmed().filter(batch=full).first()
+    seats.cancel_enrollment(enrollment=seated, by=None)  # … until a seat is cancelled
+    offered = WaitlistEntry.objects.filter(batch=full, status="offered").first() or accepted
+    seats.accept_offer(token=offered.token)
+    html["confirmed seat with joining details"] = client.get(
+        f"/waiting-list/{offered.token}/"
+    ).content.decode()
+    assert 'id="joining-details"' in html["confirmed seat with joining details"]
+    assert 'id="joining-details"' in html["training plan"]
+    user = User.objects.create_user(username="owner", email="owner@example.com")
+    digest_off = f"/emails/follow-up-digest/unsubscribe/{reminders.unsubscribe_token(user)}/"
+    html["turn the digest off"] = client.get(digest_off).content.decode()
+    html["digest turned off"] = client.post(digest_off).content.decode()
     with override_settings(BATCHWISE_RATE_LIMITS=ONE_A_DAY):
         for _ in range(2):  # the second is over the limit
             over_limit = client.post(

@@ -4,19 +4,30 @@ The groups come from the data migration enquiries/0003_roles (the test database 
 so these tests also prove the migration gives each role what it needs.
 """
 
+import datetime as dt
 import importlib
 import re
+import uuid
 from collections import defaultdict
 from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from courses.models import Batch, Course
-from enquiries.models import Enquiry, Note, OutgoingEmail, RoundRobinCursor, StatusChange
+from enquiries.models import (
+    Enquiry,
+    Note,
+    OutgoingEmail,
+    RoundRobinCursor,
+    StatusChange,
+    TrainingPlan,
+)
+from enquiries.services import one_on_one
 from tests.factories import make_batch, make_course, make_enquiry
 
 DASHBOARD = "/admin/dashboard/"
@@ -71,6 +82,16 @@ SCHEDULER_TRAINER_PERMISSIONS = {
 SALES_TRAINER_PERMISSIONS = {"courses.view_trainer"}
 TRAINERS = "/admin/courses/trainer/"
 CALENDAR = "/admin/calendar/"
+# Added by 0017: Sales record leads, Schedulers build one-on-one plans.
+SALES_LEAD_PERMISSIONS = {"enquiries.add_enquiry"}
+SCHEDULER_PLAN_PERMISSIONS = {
+    "enquiries.view_oneononerequest",
+    *(f"enquiries.{a}_trainingplan" for a in ("add", "change", "view")),
+    "enquiries.view_historicaltrainingplan",
+    *(f"enquiries.{a}_plansession" for a in ("add", "change", "delete", "view")),
+}
+REQUESTS = "/admin/enquiries/oneononerequest/"
+PLANS = "/admin/enquiries/trainingplan/"
 
 
 def change_url(changelist: str, obj) -> str:
@@ -178,9 +199,14 @@ def granted(group_name: str) -> set[str]:
 
 @pytest.mark.django_db
 def test_migration_creates_the_scheduler_and_sales_groups_and_the_sales_rotation():
-    assert granted("Scheduler") == SCHEDULER_PERMISSIONS | SCHEDULER_TRAINER_PERMISSIONS
+    assert granted("Scheduler") == (
+        SCHEDULER_PERMISSIONS | SCHEDULER_TRAINER_PERMISSIONS | SCHEDULER_PLAN_PERMISSIONS
+    )
     assert granted("Sales") == (
-        SALES_PERMISSIONS | SALES_SEAT_PERMISSIONS | SALES_TRAINER_PERMISSIONS
+        SALES_PERMISSIONS
+        | SALES_SEAT_PERMISSIONS
+        | SALES_TRAINER_PERMISSIONS
+        | SALES_LEAD_PERMISSIONS
     )
     assert RoundRobinCursor.objects.filter(name="Sales").exists()
 
@@ -233,6 +259,26 @@ def test_roles_migration_can_be_reversed_and_run_again_without_changing_anything
     assert granted("Sales") == SALES_PERMISSIONS
     assert Group.objects.filter(name__in=["Scheduler", "Sales"]).count() == 2
     assert RoundRobinCursor.objects.filter(name="Sales").count() == 1
+
+
+@pytest.mark.django_db
+def test_plan_roles_migration_can_be_reversed_and_run_again():
+    migration = importlib.import_module("enquiries.migrations.0017_roles_for_leads_and_plans")
+    state_apps = (
+        MigrationLoader(connection)
+        .project_state(("enquiries", "0017_roles_for_leads_and_plans"))
+        .apps
+    )
+    schema_editor = SimpleNamespace(connection=connection)
+
+    migration.revoke(state_apps, schema_editor)
+    assert granted("Scheduler") == SCHEDULER_PERMISSIONS
+    assert granted("Sales") == SALES_PERMISSIONS | SALES_SEAT_PERMISSIONS
+
+    migration.grant(state_apps, schema_editor)
+    migration.grant(state_apps, schema_editor)
+    assert granted("Scheduler") == SCHEDULER_PERMISSIONS | SCHEDULER_PLAN_PERMISSIONS
+    assert granted("Sales") == SALES_PERMISSIONS | SALES_SEAT_PERMISSIONS | SALES_LEAD_PERMISSIONS
 
 
 # Scheduler
@@ -304,15 +350,84 @@ def test_scheduler_cannot_change_an_enquiry_by_posting_to_it(client, log_in_as, 
 
 
 @pytest.mark.django_db
-def test_scheduler_sees_courses_but_no_enquiries_on_the_admin_home(client, log_in_as, enquiry):
+def test_scheduler_sees_courses_and_plans_but_no_enquiries_on_the_admin_home(
+    client, log_in_as, enquiry
+):
     log_in_as("Scheduler")
 
     html = client.get("/admin/").content.decode()
 
     assert f'href="{BATCHES}"' in html
     assert f'href="{BATCHES}add/"' in html
-    assert "/admin/enquiries/" not in html
+    assert f'href="{REQUESTS}"' in html
+    assert f'href="{PLANS}"' in html
+    assert f'href="{ENQUIRIES}' not in html
+    assert f'href="{EMAILS}' not in html
     assert f'href="{DASHBOARD}"' in html
+
+
+# Scheduler: one-on-one plans
+
+
+def make_one_on_one_request():
+    """A learner's one-on-one request, made the way the site makes it."""
+    enquiry = one_on_one.submit_one_on_one(
+        course=make_course(title="Deep Learning"),
+        preferences=one_on_one.Preferences(
+            preferred_days=(1, 3),
+            window_start=dt.time(18, 0),
+            window_end=dt.time(21, 0),
+            timezone="America/New_York",
+            session_minutes=90,
+            sessions_per_week=2,
+            weeks=2,
+            earliest_start=dt.date(2026, 3, 3),
+        ),
+        name="Maya Cohen",
+        email="maya@example.com",
+        phone="+12125550147",
+        consented=True,
+        submission_token=uuid.uuid4(),
+    )
+    return enquiry.one_on_one_request
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC), tick=False)
+def test_scheduler_sees_one_on_one_requests_and_builds_and_edits_a_plan(client, log_in_as):
+    log_in_as("Scheduler")
+    request = make_one_on_one_request()
+
+    requests_page = client.get(REQUESTS).content.decode()
+    request_page = client.get(change_url(REQUESTS, request)).content.decode()
+    created = client.post(f"{REQUESTS}{request.pk}/create-plan/", {"post": "yes"})
+
+    assert "Maya Cohen" in requests_page
+    assert "America/New_York" in request_page
+    assert f'href="{change_url(ENQUIRIES, request.enquiry)}"' not in request_page
+    plan = TrainingPlan.objects.get(request=request)
+    assert created.status_code == 302
+    assert created.url == change_url(PLANS, plan)
+
+    plan_page = client.get(change_url(PLANS, plan))
+    assert f'href="{change_url(ENQUIRIES, request.enquiry)}"' not in plan_page.content.decode()
+    values = form_values(plan_page, "trainingplan_form")
+    values["sessions-0-topic"] = ["Tensors"]
+    response = client.post(change_url(PLANS, plan), values)
+
+    assert response.status_code == 302, response.context["errors"]
+    assert plan.sessions.first().topic == "Tensors"
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC), tick=False)
+def test_scheduler_still_cannot_open_the_enquiry_behind_a_one_on_one_request(client, log_in_as):
+    log_in_as("Scheduler")
+    request = make_one_on_one_request()
+
+    assert client.get(change_url(ENQUIRIES, request.enquiry)).status_code == 403
+    assert client.get(f"{ENQUIRIES}add/").status_code == 403
+    assert client.post(change_url(REQUESTS, request), {}).status_code == 403
 
 
 # Sales

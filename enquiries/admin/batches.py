@@ -45,6 +45,20 @@ class BatchForm(forms.ModelForm):
             self.add_error("trainer" if "trainer" in self.fields else None, str(error))
 
 
+class CancellationNoteForm(forms.Form):
+    note = forms.CharField(
+        label="Your message to them (optional)",
+        required=False,
+        max_length=services.cancellation.NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="Added to the email under the news that the batch is cancelled, e.g. why, or "
+        "what you offer instead. Plain text; line breaks are kept.",
+        error_messages={
+            "max_length": "Keep the message to %(limit_value)d characters (it has %(show_value)d)."
+        },
+    )
+
+
 @admin.register(Batch)
 class BatchAdmin(TrainerAssigning, courses_admin.BatchAdmin):
     list_display = [
@@ -196,14 +210,19 @@ class BatchAdmin(TrainerAssigning, courses_admin.BatchAdmin):
     def cancel_batches(self, request, queryset):
         """Confirmation page listing who will be told → cancel each batch and email them."""
         batches = list(queryset.select_related("course"))
-        if request.POST.get("post") != "yes":
-            return self._cancel_confirmation_page(request, batches)
+        # From the list: the page. From the page: "Preview the email" shows it again with the
+        # note in the email; "Yes, cancel" cancels, unless the note needs correcting.
+        confirmed = request.POST.get("post") == "yes"
+        form = CancellationNoteForm(request.POST if confirmed else None)
+        if not confirmed or "preview" in request.POST or not form.is_valid():
+            return self._cancel_confirmation_page(request, batches, form)
+        note = form.cleaned_data["note"]
         cancelled, told, already = 0, 0, 0
         for batch in batches:
             if batch.status == Batch.Status.CANCELLED:
                 already += 1
                 continue
-            told += len(services.cancel_batch(batch=batch, by=request.user))
+            told += len(services.cancel_batch(batch=batch, by=request.user, note=note))
             cancelled += 1
         message = (
             f"Cancelled {count_of(cancelled, 'batch', 'batches')}; "
@@ -215,7 +234,7 @@ class BatchAdmin(TrainerAssigning, courses_admin.BatchAdmin):
         self.message_user(request, message, messages.SUCCESS if cancelled else messages.WARNING)
         return None
 
-    def _cancel_confirmation_page(self, request, batches):
+    def _cancel_confirmation_page(self, request, batches, form):
         show_people = request.user.has_perm("enquiries.view_enquiry")
         notices = services.cancellation.preview(
             batches,
@@ -224,7 +243,16 @@ class BatchAdmin(TrainerAssigning, courses_admin.BatchAdmin):
             show_waiting=can_see_waiting(request),
         )
         to_cancel = [notice for notice in notices if not notice.already_cancelled]
+        note = form.cleaned_data["note"] if form.is_bound and form.is_valid() else ""
         context = {
+            "form": form,
+            "preview_batch": to_cancel[0].batch if to_cancel else None,
+            "email_preview": (
+                services.cancellation.preview_email(batch=to_cancel[0].batch, note=note)
+                if to_cancel
+                else ""
+            ),
+            "previewed_note": bool(note),
             **self.admin_site.each_context(request),
             "title": "Cancel batches",
             "opts": self.opts,

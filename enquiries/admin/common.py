@@ -29,6 +29,13 @@ def person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def owner_name(user) -> str:
+    """An owner as staff know them: their full name, else their username."""
+    if user is None:
+        return "Unassigned"
+    return user.get_full_name() or user.get_username()
+
+
 def when(moment: dt.datetime | None) -> str:
     """A moment as staff read it: weekday, date, time and zone ("—" for none)."""
     if moment is None:

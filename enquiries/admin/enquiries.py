@@ -6,6 +6,7 @@ reassignment through services.assign, every note through services.add_note, and 
 """
 
 import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import cast
@@ -13,6 +14,7 @@ from typing import cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.auth import get_user_model
@@ -23,7 +25,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST
@@ -34,8 +36,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from courses.admin import MonthListFilter
 from courses.models import Batch
+from courses.time_zones import zone_abbreviation
 
 from .. import services
+from ..forms import LeadForm
 from ..models import Enquiry, Note
 from ..phones import display_phone
 from ..resources import EnquiryResource
@@ -46,6 +50,7 @@ from .common import (
     describe_enrolment,
     enquiries,
     enquiry_link,
+    owner_name,
     person,
     when,
 )
@@ -79,6 +84,48 @@ class MyOpenEnquiriesFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StageFilter(admin.SimpleListFilter):
+    """Open enquiries, or all but spam: what the dashboard counts (its links use it)."""
+
+    title = "stage"
+    parameter_name = "stage"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open (new, contacted, qualified)"), ("not_spam", "All but spam")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.open()
+        if self.value() == "not_spam":
+            return queryset.not_spam()
+        return queryset
+
+
+class CourseGroupFilter(admin.SimpleListFilter):
+    """Several courses at once (`?courses=3,8,none`, none: general enquiries): the dashboard's
+    "Other courses". Shown in the sidebar only while it is in use."""
+
+    title = "courses"
+    parameter_name = "courses"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, "The dashboard's other courses")] if value else []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        parts = value.split(",")
+        if not all(part == "none" or (part.isascii() and part.isdigit()) for part in parts):
+            raise IncorrectLookupParameters(f"“{value}” is not a list of courses.")
+        ids = [int(part) for part in parts if part != "none"]
+        condition = Q(course_id__in=ids)
+        if "none" in parts:
+            condition |= Q(course__isnull=True)
+        return queryset.filter(condition)
+
+
 class FollowUpFilter(admin.SimpleListFilter):
     """Open enquiries by their follow-up date, relative to today in the site's time zone."""
 
@@ -87,6 +134,7 @@ class FollowUpFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
+            ("due", "Due today or overdue"),
             ("today", "Due today"),
             ("overdue", "Overdue"),
             ("upcoming", "Upcoming"),
@@ -96,6 +144,7 @@ class FollowUpFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         conditions = {
+            "due": Q(follow_up_on__lte=today),
             "today": Q(follow_up_on=today),
             "overdue": Q(follow_up_on__lt=today),
             "upcoming": Q(follow_up_on__gt=today),
@@ -113,6 +162,18 @@ class BatchMonthFilter(MonthListFilter):
     title = "batch start month"
     parameter_name = "batch_month"
     date_field = "batch__start_date"
+
+
+class OwnerFilter(admin.RelatedOnlyFieldListFilter):
+    """Owners who own an enquiry, by full name (one query, as the plain filter)."""
+
+    def field_choices(self, field, request, model_admin):
+        owners = get_user_model().objects.filter(
+            pk__in=model_admin.get_queryset(request).values("owner")
+        )
+        return sorted(
+            ((user.pk, owner_name(user)) for user in owners), key=lambda c: c[1].casefold()
+        )
 
 
 class RepeatsFilter(admin.SimpleListFilter):
@@ -160,11 +221,13 @@ class EnquiryAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "owner" in self.fields:
             # Active staff, and whoever owns it now (so saving other fields never fails).
-            cast(forms.ModelChoiceField, self.fields["owner"]).queryset = (
+            owner = cast(forms.ModelChoiceField, self.fields["owner"])
+            owner.queryset = (
                 get_user_model()
                 .objects.filter(Q(is_active=True, is_staff=True) | Q(pk=self.instance.owner_id))
-                .order_by("username")
+                .order_by("first_name", "last_name", "username")
             )
+            owner.label_from_instance = owner_name  # type: ignore[method-assign,assignment]
         if "status" in self.fields and self.instance.pk:
             # Read from the service's own table, so the hint never disagrees with the rule.
             current = Status(self.instance.status)
@@ -241,6 +304,17 @@ def timeline(enquiry: Enquiry) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: entry.at)
 
 
+def lead_recorded(enquiry: Enquiry) -> str:
+    """What staff are told after recording a lead: its reference, owner and any repeat."""
+    text = f"Recorded {enquiry.reference} for {enquiry.name}, owned by {owner_name(enquiry.owner)}."
+    if enquiry.duplicate_of is not None:
+        text += (
+            f" It repeats {enquiry.duplicate_of.reference}, an open enquiry from the same "
+            "person for the same course."
+        )
+    return text + f" {enquiry.email} will be emailed the reference."
+
+
 # The enquiry admin
 
 
@@ -248,26 +322,35 @@ def timeline(enquiry: Enquiry) -> list[TimelineEntry]:
 class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
     form = EnquiryAdminForm
     inlines = [NoteInline]
+    # Narrow enough for a 1366 px screen beside the filters (tests/browser/test_admin_width.py):
+    # the course and its batch share a column, as do the email and phone links.
     list_display = [
         "reference",
         "name",
-        "course",
-        "batch_summary",
+        "contact",
+        "course_and_batch",
         "status",
-        "owner",
-        "follow_up_on",
+        "owner_column",
+        "follow_up",
         "repeat_of",
         "created",
     ]
     list_display_links = ["reference", "name"]
+
+    class Media:
+        css = {"all": ["enquiries/enquiry-list-admin.css"]}
+
     list_filter = [
         MyOpenEnquiriesFilter,
         FollowUpFilter,
+        StageFilter,
         "status",
-        ("owner", admin.RelatedOnlyFieldListFilter),
+        ("owner", OwnerFilter),
         "course",
+        CourseGroupFilter,
         BatchMonthFilter,
         "kind",
+        "source",
         "utm_source",
         RepeatsFilter,
         "created_at",
@@ -279,10 +362,13 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
     readonly_fields = [
         "reference",
         "kind",
+        "source",
+        "entered_by_name",
         "first_response",
         "repeat_of",
         "later_repeats",
-        "formatted_phone",
+        "contact",
+        "local_time",
         "seat",
         "consent_at",
         "consent_version",
@@ -307,8 +393,11 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Enquiry", {"fields": ["kind", "course", "batch", "seat"]}),
-        ("Learner", {"fields": ["name", "email", "phone", "formatted_phone", "message"]}),
+        ("Enquiry", {"fields": ["kind", "source", "entered_by_name", "course", "batch", "seat"]}),
+        (
+            "Learner",
+            {"fields": ["name", "email", "phone", "contact", "local_time", "message"]},
+        ),
         (
             "Consent and record",
             {
@@ -342,18 +431,100 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
     # The plain form: the selectable-fields form needs inline scripts our CSP refuses.
     export_form_class = ExportForm
 
-    def has_add_permission(self, request):
-        # Enquiries come from learners through the site; staff record calls as notes later.
-        return False
+    def changelist_view(self, request, extra_context=None):
+        # The list needs the width: the filters stay, the admin's menu of models goes (the
+        # breadcrumbs lead back to it).
+        context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    # Lead entry: a call, a walk-in, a referral … recorded by staff through the same service
+    # as Enquire Now (services.submit_enquiry), on a form of its own rather than the model form.
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = LeadForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                enquiry = services.submit_enquiry(**form.submission(by=request.user))
+            except services.EnquiryRefused as error:
+                field = {
+                    services.BatchNotOpen: "batch",
+                    services.BatchNotInCourse: "batch",
+                    services.CourseNotOpen: "course",
+                }.get(type(error))
+                form.add_error(field, str(error))
+            else:
+                self.log_addition(request, enquiry, [{"added": {}}])
+                self.message_user(request, lead_recorded(enquiry), messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:enquiries_enquiry_change", args=[enquiry.pk])
+                )
+        fieldsets = [
+            (None, {"fields": ["source", "name", "email", "phone"]}),
+            ("What it is about", {"fields": ["course", "batch", "message"]}),
+            ("Follow-up", {"fields": ["owner", "submission_token"]}),
+        ]
+        adminform = helpers.AdminForm(form, fieldsets, {}, model_admin=self)  # type: ignore[arg-type]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Record a lead",
+            "opts": self.opts,
+            "form": form,
+            "adminform": adminform,
+            "errors": helpers.AdminErrorList(form, []),  # type: ignore[arg-type]
+            "media": self.media + adminform.media,
+        }
+        return TemplateResponse(request, "admin/enquiries/enquiry/add_lead.html", context)
 
     # Columns and read-only fields
 
-    @admin.display(description="batch", ordering="batch__start_date")
-    def batch_summary(self, enquiry):
+    @admin.display(description="course and batch", ordering="course__title")
+    def course_and_batch(self, enquiry):
+        course = enquiry.course.title if enquiry.course else "General enquiry"
         if enquiry.batch is None:
-            return "—"
+            return course
         batch = enquiry.batch
-        return f"{batch.get_track_display()} from {batch.start_date:%a %d %b %Y}"
+        return format_html(
+            '{}<br><span class="enquiry-batch">{} from {}</span>',
+            course,
+            batch.get_track_display(),
+            f"{batch.start_date:%a %d %b %Y}",
+        )
+
+    @admin.display(description="contact")
+    def contact(self, enquiry):
+        """Links that open an email to the learner and call them (one tap on a phone)."""
+        links = []
+        if enquiry.email and enquiry.erased_at is None:
+            links.append(format_html('<a href="mailto:{}">{}</a>', enquiry.email, enquiry.email))
+        if enquiry.phone:
+            links.append(
+                format_html(
+                    '<a href="tel:{}" class="nowrap">{}</a>',
+                    enquiry.phone,
+                    display_phone(enquiry.phone),
+                )
+            )
+        return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links)) or "—"
+
+    @admin.display(description="follow-up", ordering="follow_up_on")
+    def follow_up(self, enquiry):
+        return f"{enquiry.follow_up_on:%a %d %b %Y}" if enquiry.follow_up_on else "—"
+
+    @admin.display(description="owner", ordering="owner__first_name")
+    def owner_column(self, enquiry):
+        return owner_name(enquiry.owner)
+
+    @admin.display(description="learner's time now")
+    def local_time(self, enquiry):
+        """What the clock says where the learner is, so a call is made at a decent hour."""
+        known = enquiry.learner_time_zone()
+        if known is None:
+            return "Not known: no batch, and the phone number's country spans several zones."
+        zone_name, source = known
+        now = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(zone_name))
+        return f"{now:%a %d %b %Y, %H:%M} {zone_abbreviation(now)} ({zone_name}, {source})"
 
     @admin.display(description="repeat of", ordering="duplicate_of__created_at")
     def repeat_of(self, enquiry):
@@ -377,13 +548,15 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         after = timesince(enquiry.created_at, enquiry.first_response_at)
         return f"{after} after the enquiry ({when(enquiry.first_response_at)})"
 
+    @admin.display(description="recorded by")
+    def entered_by_name(self, enquiry):
+        if enquiry.source == Enquiry.Source.WEBSITE:
+            return "The learner, on the site"
+        return person(enquiry.entered_by)
+
     @admin.display(description="created", ordering="created_at")
     def created(self, enquiry):
         return when(enquiry.created_at)
-
-    @admin.display(description="phone (international)")
-    def formatted_phone(self, enquiry):
-        return display_phone(enquiry.phone)
 
     @admin.display(description="seat")
     def seat(self, enquiry):

@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.utils.text import Truncator
 
 from .. import mail
-from ..models import OutgoingEmail
-from .common import count_of, enquiry_link, when
+from ..models import DigestOptOut, OutgoingEmail
+from .common import count_of, enquiry_link, owner_name, when
 
 
 @admin.register(OutgoingEmail)
@@ -40,9 +40,23 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "created_at",
         "message_id",
         "last_error",
+        "extra_headers",
+        "attached_file",
         "body_text",
     ]
     readonly_fields = [str(name) for name in fields]
+
+    @admin.display(description="extra headers")
+    def extra_headers(self, email):
+        return "\n".join(f"{name}: {value}" for name, value in email.headers.items()) or "—"
+
+    @admin.display(description="attachment")
+    def attached_file(self, email):
+        if not email.attachment_name:
+            return "—"
+        return (
+            f"{email.attachment_name} ({email.attachment_type}, {len(email.attachment)} characters)"
+        )
 
     @admin.display(description="next attempt", ordering="next_attempt_at")
     def next_attempt(self, email):
@@ -81,3 +95,27 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         if skipped:
             message += f" {count_of(skipped, 'was', 'were')} already sent or being sent."
         self.message_user(request, message, messages.SUCCESS if retried else messages.INFO)
+
+
+@admin.register(DigestOptOut)
+class DigestOptOutAdmin(admin.ModelAdmin):
+    """Who turned the follow-up digest off (its unsubscribe link); delete a row to turn it on."""
+
+    list_display = ["staff_member", "user_email", "created_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+    readonly_fields = ["user", "created_at"]
+
+    @admin.display(description="staff member", ordering="user__first_name")
+    def staff_member(self, opt_out):
+        return owner_name(opt_out.user)
+
+    @admin.display(description="email", ordering="user__email")
+    def user_email(self, opt_out):
+        return opt_out.user.email
+
+    def has_add_permission(self, request):
+        return False  # only the person, through the digest's link
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -30,6 +30,15 @@ def change_link(obj, text: str) -> str:
     return format_html('<a href="{}">{}</a>', url, text)
 
 
+def can_see_enquiries(request) -> bool:
+    """Sales can open the enquiry behind a request; Schedulers, who plan, see its reference."""
+    return request.user.has_perm("enquiries.view_enquiry")
+
+
+def without_enquiry_link(names) -> list:
+    return ["enquiry_reference" if name == "enquiry_link" else name for name in names]
+
+
 def preferences_summary(request: OneOnOneRequest) -> str:
     days = ", ".join(Weekday(day).label[:3] for day in sorted(request.preferred_days))
     return (
@@ -89,7 +98,11 @@ class OneOnOneRequestAdmin(admin.ModelAdmin):
         "created",
         "training_plan",
     ]
-    readonly_fields = [str(name) for name in fields]
+    readonly_fields = [*(str(name) for name in fields), "enquiry_reference"]
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if can_see_enquiries(request) else without_enquiry_link(fields)
 
     def has_add_permission(self, request):
         return False  # learners ask through the site
@@ -111,6 +124,10 @@ class OneOnOneRequestAdmin(admin.ModelAdmin):
     @admin.display(description="enquiry")
     def enquiry_link(self, request_):
         return change_link(request_.enquiry, request_.enquiry.reference)
+
+    @admin.display(description="enquiry")
+    def enquiry_reference(self, request_):
+        return request_.enquiry.reference
 
     @admin.display(description="learner", ordering="enquiry__name")
     def learner(self, request_):
@@ -359,7 +376,7 @@ class TrainingPlanForm(forms.ModelForm):
 
     class Meta:
         model = TrainingPlan
-        fields = ["trainer", "notify_learner"]
+        fields = ["trainer", "joining_details", "notify_learner"]
 
 
 @admin.register(TrainingPlan)
@@ -391,6 +408,7 @@ class TrainingPlanAdmin(admin.ModelAdmin):
     actions = ["notify_learner", "issue_new_links"]
     readonly_fields = [
         "enquiry_link",
+        "enquiry_reference",
         "preferences",
         "timezone",
         "learner_page",
@@ -411,6 +429,7 @@ class TrainingPlanAdmin(admin.ModelAdmin):
                 "sessions (batches and plans), weekly availability and leave.",
             },
         ),
+        ("How to join", {"fields": ["joining_details"]}),
         ("Record", {"fields": ["created", "updated", "notified"]}),
         ("Tell the learner", {"fields": ["notify_learner"]}),
     ]
@@ -425,6 +444,15 @@ class TrainingPlanAdmin(admin.ModelAdmin):
                 last_starts_at=Max("sessions__starts_at"),
             )
         )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if can_see_enquiries(request):
+            return fieldsets
+        return [
+            (name, options | {"fields": without_enquiry_link(options["fields"])})
+            for name, options in fieldsets
+        ]
 
     def has_add_permission(self, request):
         return False  # a plan is made from a request: "Create training plan"
@@ -485,6 +513,19 @@ class TrainingPlanAdmin(admin.ModelAdmin):
             change_link(plan.request, "request"),
         )
 
+    @admin.display(description="enquiry")
+    def enquiry_reference(self, plan):
+        """The learner and their request, without the link to the enquiry's pipeline."""
+        enquiry = plan.request.enquiry
+        return format_html(
+            "{} · {} &lt;{}&gt; · {} ({})",
+            enquiry.reference,
+            enquiry.name,
+            enquiry.email,
+            enquiry.course.title,
+            change_link(plan.request, "request"),
+        )
+
     @admin.display(description="asked for")
     def preferences(self, plan):
         return preferences_summary(plan.request)
@@ -502,6 +543,8 @@ class TrainingPlanAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         sessions_changed = any(formset.has_changed() for formset in formsets)
+        if sessions_changed:  # a moved or new session is reminded at its new time
+            one_on_one.schedule_plan_reminders(form.instance)
         if form.cleaned_data.get("notify_learner"):
             self._notify(request, form.instance)
         elif sessions_changed:

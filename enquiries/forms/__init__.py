@@ -1,8 +1,16 @@
 """The public forms: Enquire Now, the waiting list, one-on-one training, the contact page;
-and the scheduler's calendar filters."""
+and the scheduler's calendar filters, and the lead staff record in the admin."""
 
 from .calendar import CalendarFilterForm
 from .enquiry import ContactForm, EnquiryForm, WaitlistForm
+from .lead import LeadForm
 from .one_on_one import OneOnOneForm
 
-__all__ = ["CalendarFilterForm", "ContactForm", "EnquiryForm", "OneOnOneForm", "WaitlistForm"]
+__all__ = [
+    "CalendarFilterForm",
+    "ContactForm",
+    "EnquiryForm",
+    "LeadForm",
+    "OneOnOneForm",
+    "WaitlistForm",
+]

@@ -10,6 +10,7 @@ the row's one Message-ID, so the receiving side can drop a second copy.
 import datetime as dt
 import logging
 import smtplib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -19,6 +20,8 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from courses.site import absolute_url
+
 from ..models import Enquiry, OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -27,11 +30,34 @@ FIRST_RETRY_DELAY = dt.timedelta(minutes=1)
 LONGEST_RETRY_DELAY = dt.timedelta(hours=6)
 
 
+def email_context(context: dict) -> dict:
+    """What every email template is rendered with, beside its own context."""
+    return {"site_name": settings.SITE_NAME, "site_url": absolute_url(""), **context}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Attachment:
+    name: str
+    content: str
+    mimetype: str
+
+
 def queue_email(
-    *, kind: str, to: str, template: str, context: dict, enquiry: Enquiry | None = None
+    *,
+    kind: str,
+    to: str,
+    template: str,
+    context: dict,
+    enquiry: Enquiry | None = None,
+    attachment: Attachment | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutgoingEmail:
-    """Render templates/emails/<template>{_subject.txt,.txt,.html} and queue the message."""
-    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    """Render templates/emails/<template>{_subject.txt,.txt,.html} and queue the message.
+
+    Every email has its plain-text part and an HTML part; `headers` are extra headers (the
+    digest's List-Unsubscribe), `attachment` one file (a confirmed seat's .ics).
+    """
+    context = email_context(context)
     email = OutgoingEmail.objects.create(
         kind=kind,
         enquiry=enquiry,
@@ -39,6 +65,10 @@ def queue_email(
         subject=" ".join(render_to_string(f"emails/{template}_subject.txt", context).split()),
         body_text=render_to_string(f"emails/{template}.txt", context),
         body_html=render_to_string(f"emails/{template}.html", context),
+        headers=headers or {},
+        attachment_name=attachment.name if attachment else "",
+        attachment_type=attachment.mimetype if attachment else "",
+        attachment=attachment.content if attachment else "",
     )
     _deliver_after_commit(email)
     return email
@@ -69,10 +99,15 @@ def deliver(email_id: int) -> str:
         return "skipped"
     email = OutgoingEmail.objects.get(pk=email_id)
     message = EmailMultiAlternatives(
-        email.subject, email.body_text, to=[email.to], headers={"Message-ID": email.message_id}
+        email.subject,
+        email.body_text,
+        to=[email.to],
+        headers={**email.headers, "Message-ID": email.message_id},
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    if email.attachment_name:
+        message.attach(email.attachment_name, email.attachment, email.attachment_type)
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:

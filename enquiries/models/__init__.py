@@ -13,19 +13,23 @@ from .enquiry import (
 )
 from .mail import OutgoingEmail
 from .one_on_one import OneOnOneRequest, PlanSession, TrainingPlan, Weekday
+from .reminders import DigestOptOut, FollowUpDigest, Reminder, reminder_lead
 from .seats import Enrollment, EnrollmentQuerySet, WaitlistEntry, WaitlistEntryQuerySet
 
 __all__ = [
     "REFERENCE_ALPHABET",
     "REFERENCE_LENGTH",
+    "DigestOptOut",
     "Enquiry",
     "EnquiryQuerySet",
     "Enrollment",
     "EnrollmentQuerySet",
+    "FollowUpDigest",
     "Note",
     "OneOnOneRequest",
     "OutgoingEmail",
     "PlanSession",
+    "Reminder",
     "RoundRobinCursor",
     "StatusChange",
     "TrainingPlan",
@@ -34,4 +38,5 @@ __all__ = [
     "Weekday",
     "new_reference",
     "new_token",
+    "reminder_lead",
 ]

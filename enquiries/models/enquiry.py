@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from courses.models import Batch, Course
 
-from ..phones import validate_e164
+from ..phones import phone_time_zone, validate_e164
 
 # No 0/O or 1/I/L: references are read out over the phone.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -65,6 +65,17 @@ class Enquiry(models.Model):
         NOT_A_FIT = "not_a_fit", "Course not a fit"
         OTHER = "other", "Other"
 
+    class Source(models.TextChoices):
+        """How the lead reached us: the site's forms, or staff who recorded it."""
+
+        WEBSITE = "website", "Website"
+        PHONE = "phone", "Phone call"
+        WALK_IN = "walk_in", "Walk-in"
+        REFERRAL = "referral", "Referral"
+        EVENT = "event", "Event"
+        EMAIL = "email", "Email"
+        OTHER = "other", "Other"
+
     OPEN_STATUSES = (Status.NEW, Status.CONTACTED, Status.QUALIFIED)
 
     reference = models.CharField(
@@ -90,7 +101,28 @@ class Enquiry(models.Model):
         help_text="E.164, e.g. +919812345678.",
     )
     message = models.TextField(blank=True)
-    consent_at = models.DateTimeField(help_text="When the learner agreed to be contacted.")
+    source = models.CharField(
+        max_length=10,
+        choices=Source,
+        default=Source.WEBSITE,
+        help_text="Website for the site's forms; otherwise how staff were told of the lead.",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The member of staff who recorded a lead that did not come through the site.",
+    )
+    # None for a lead staff recorded: the learner ticked no box on the site.
+    consent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the learner agreed to be contacted on the site's form; empty for a "
+        "lead staff recorded.",
+    )
     consent_version = models.CharField(
         "privacy notice version",
         max_length=20,
@@ -176,6 +208,11 @@ class Enquiry(models.Model):
                 name="enquiry_course_unless_general",
                 violation_error_message="Choose the course this enquiry is about.",
             ),
+            models.CheckConstraint(
+                condition=~Q(source="website") | Q(consent_at__isnull=False),
+                name="enquiry_website_has_consent",
+                violation_error_message="An enquiry from the site records the learner's consent.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -188,6 +225,20 @@ class Enquiry(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    def learner_time_zone(self) -> tuple[str, str] | None:
+        """The learner's zone as best we know it, and where it comes from: the zone they gave
+        with a one-on-one request, else their phone number's (when its country has one zone),
+        else their batch's. Enquiries store no zone of their own."""
+        request = getattr(self, "one_on_one_request", None)
+        if request is not None:
+            return request.timezone, "from their one-on-one request"
+        zone = phone_time_zone(self.phone) if self.phone else None
+        if zone:
+            return zone, "from their phone number"
+        if self.batch is not None:
+            return self.batch.timezone, "the zone of their batch"
+        return None
 
     @property
     def first_response_time(self):

@@ -45,6 +45,9 @@ class OutgoingEmail(models.Model):
         UNDER_MINIMUM = "under_minimum", "Batch under its minimum"
         TRAINING_PLAN = "training_plan", "Training plan"
         SEAT_CHANGED = "seat_changed", "Seat cancelled or moved"
+        SEAT_CONFIRMED = "seat_confirmed", "Seat confirmed"
+        REMINDER = "reminder", "Session reminder"
+        FOLLOW_UP_DIGEST = "follow_up_digest", "Follow-up digest"
         OTHER = "other", "Other"
 
     kind = models.CharField(max_length=30, choices=Kind)
@@ -55,6 +58,12 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(max_length=200)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # Extra headers (List-Unsubscribe for a staff digest); transactional emails have none.
+    headers = models.JSONField(default=dict, blank=True)
+    # One attached file at most, kept as text: the .ics of a confirmed seat.
+    attachment_name = models.CharField(max_length=100, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)

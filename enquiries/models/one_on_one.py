@@ -80,6 +80,11 @@ class TrainingPlan(models.Model):
         help_text="Checked session by session against the trainer's other sessions, weekly "
         "availability and leave.",
     )
+    joining_details = models.TextField(
+        blank=True,
+        help_text="The meeting link, or the address and how to find the room. Shown only to "
+        "the learner: their plan page, calendar file, plan emails and session reminders.",
+    )
 
     history = HistoricalRecords(excluded_fields=["token"])
 

@@ -8,13 +8,35 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.template.loader import render_to_string
 
 from courses.history import record_change
 from courses.models import Batch
 
 from ..mail import notices
+from ..mail.outbox import email_context
 from ..models import Enquiry, Enrollment, WaitlistEntry
 from .seats import release_batch
+
+NOTE_LIMIT = 2000
+# The preview names nobody: staff who may not see learners' details preview it too.
+PREVIEW_PERSON = {"name": "[the learner's name]", "reference": "[their reference]"}
+
+
+def clean_note(note: str) -> str:
+    """Staff's words for the email: trimmed, without control characters but for line breaks."""
+    lines = note.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept = "\n".join("".join(char for char in line if char.isprintable()) for line in lines)
+    return kept.strip()[:NOTE_LIMIT]
+
+
+def preview_email(*, batch: Batch, note: str = "") -> str:
+    """The plain-text email that cancelling `batch` sends, with `note`, for the confirmation
+    page; the HTML part says the same."""
+    context = notices.batch_cancelled_context(
+        person=PREVIEW_PERSON, batch=batch, note=clean_note(note)
+    )
+    return render_to_string("emails/batch_cancelled.txt", email_context(context))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,11 +135,13 @@ def preview(
     ]
 
 
-def cancel_batch(*, batch: Batch, by: User | None) -> list:
-    """Cancel a batch: end its seats and waiting list, and email each person concerned once.
+def cancel_batch(*, batch: Batch, by: User | None, note: str = "") -> list:
+    """Cancel a batch: end its seats and waiting list, and email each person concerned once,
+    with staff's `note` (their own words, escaped in the HTML part) if given.
 
     Returns those told, as `preview` listed them.
     """
+    note = clean_note(note)
     with transaction.atomic():
         batch = Batch.objects.select_for_update().select_related("course").get(pk=batch.pk)
         if batch.status == Batch.Status.CANCELLED:
@@ -128,5 +152,5 @@ def cancel_batch(*, batch: Batch, by: User | None) -> list:
         record_change(batch, by=by)
         batch.save(update_fields=["status", "updated_at"])
         for person in told:
-            notices.queue_batch_cancelled(person=person, batch=batch)
+            notices.queue_batch_cancelled(person=person, batch=batch, note=note)
     return told

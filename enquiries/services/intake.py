@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 from dataclasses import asdict, dataclass
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -96,6 +97,9 @@ def submit_enquiry(
     attribution: Attribution | None = None,
     is_spam: bool = False,
     kind: str | None = None,
+    source: str = Enquiry.Source.WEBSITE,
+    entered_by: User | None = None,
+    owner: User | None = None,
 ) -> Enquiry:
     """Record a learner's enquiry, once per submission token, and tell both sides.
 
@@ -108,11 +112,16 @@ def submit_enquiry(
     course (the contact page) it is a general enquiry, linked to an open general one. The
     acknowledgement and the owner's notification are queued in the same transaction, so an
     enquiry that is rolled back sends nothing.
+
+    A lead staff record (a `source` other than the website: a call, a walk-in, …) passes the
+    same checks and repeat detection, but no consent box was ticked, so none is recorded
+    (`consented` is ignored); it is owned by `owner` if given, else by `entered_by`.
     """
     existing = Enquiry.objects.filter(submission_token=submission_token).first()
     if existing is not None:
         return existing
-    if not consented:
+    from_site = source == Enquiry.Source.WEBSITE
+    if from_site and not consented:
         raise ConsentMissing("We can only take an enquiry when you agree to be contacted.")
 
     if course is None:
@@ -136,9 +145,11 @@ def submit_enquiry(
         email=email.strip(),
         phone=phone,
         message=message.strip(),
-        consent_at=timezone.now(),
-        consent_version=privacy.NOTICE_VERSION,
-        consent_text=consent_shown(kind),
+        consent_at=timezone.now() if from_site else None,
+        consent_version=privacy.NOTICE_VERSION if from_site else "",
+        consent_text=consent_shown(kind) if from_site else "",
+        source=source,
+        entered_by=entered_by,
         status=Enquiry.Status.SPAM if is_spam else Enquiry.Status.NEW,
         **asdict(attribution or Attribution()),
     )
@@ -147,9 +158,7 @@ def submit_enquiry(
     with transaction.atomic():
         if not is_spam:
             enquiry.duplicate_of = find_open_original(enquiry)
-            enquiry.owner = (
-                enquiry.duplicate_of.owner if enquiry.duplicate_of else next_sales_owner()
-            )
+            enquiry.owner = owner or entered_by or _routed_owner(enquiry)
         saved = _save_once(enquiry)
         if saved is enquiry and not is_spam:
             notices.queue_enquiry_emails(enquiry)
@@ -201,6 +210,13 @@ def join_waiting_list(
                 enquiry=enquiry,
             )
     return enquiry
+
+
+def _routed_owner(enquiry: Enquiry) -> User | None:
+    """A repeat goes to the original's owner; a new lead to the next member of Sales."""
+    if enquiry.duplicate_of is not None:
+        return enquiry.duplicate_of.owner
+    return next_sales_owner()
 
 
 def find_open_original(enquiry: Enquiry) -> Enquiry | None:

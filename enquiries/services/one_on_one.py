@@ -16,29 +16,32 @@ import zoneinfo
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.tasks import task
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from icalendar import Calendar, Event
 
 from courses.history import record_change
 from courses.models import Course, validate_time_zone
+from courses.site import absolute_url, site_host
 
-from ..mail import outbox
+from ..mail import notices, outbox
 from ..models import (
     Enquiry,
     OneOnOneRequest,
     OutgoingEmail,
     PlanSession,
+    Reminder,
     TrainingPlan,
     Weekday,
     new_token,
+    reminder_lead,
 )
 from .intake import Attribution, submit_enquiry
 from .pipeline import add_note
@@ -333,6 +336,7 @@ def generate_plan(
             session.full_clean(exclude=["plan"])
         PlanSession.objects.bulk_create(sessions)
         _queue_plan_email(plan, sessions, template="training_plan_created")
+        schedule_plan_reminders(plan)
         add_note(
             enquiry=request.enquiry,
             author=by,
@@ -403,8 +407,8 @@ def _queue_plan_email(plan: TrainingPlan, sessions: list[PlanSession], *, templa
             "enquiry": enquiry,
             "course": enquiry.course,
             "sessions": local_sessions(plan, sessions),
-            "plan_url": settings.SITE_URL + plan_url(plan),
-            "calendar_url": settings.SITE_URL + calendar_url(plan),
+            "plan_url": absolute_url(plan_url(plan)),
+            "calendar_url": absolute_url(calendar_url(plan)),
         },
         enquiry=enquiry,
     )
@@ -465,7 +469,7 @@ def plan_revision(plan: TrainingPlan) -> int:
 
 
 def calendar_host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "batchwise"
+    return site_host()
 
 
 def session_uid(plan: TrainingPlan, session: PlanSession) -> str:
@@ -483,13 +487,15 @@ def plan_calendar(plan: TrainingPlan, sessions: list[PlanSession]) -> bytes:
     course = plan.request.enquiry.course
     assert course is not None  # only a general enquiry names no course (a constraint)
     revision = plan_revision(plan)
-    link = settings.SITE_URL + plan_url(plan)
+    link = absolute_url(plan_url(plan))
     calendar = Calendar.new(
         prodid=f"-//{settings.SITE_NAME}//Training plan//EN",
         name=f"{course.title}: one-on-one training",
         uid=f"plan-{plan.pk}@{calendar_host()}",
         method="PUBLISH",
     )
+    # The file is the learner's own (behind their private link): it may say how to join.
+    joining = f"How to join:\n{plan.joining_details.strip()}\n\n" if plan.joining_details else ""
     for local in local_sessions(plan, sessions):
         session = local.session
         description = f"{session.topic}\n\n" if session.topic else ""
@@ -497,7 +503,7 @@ def plan_calendar(plan: TrainingPlan, sessions: list[PlanSession]) -> bytes:
             Event.new(
                 uid=session_uid(plan, session),
                 summary=f"{course.title}: one-on-one session",
-                description=f"{description}Your training plan: {link}",
+                description=f"{description}{joining}Your training plan: {link}",
                 start=local.starts,
                 end=local.ends,
                 sequence=revision,
@@ -511,3 +517,71 @@ def plan_calendar(plan: TrainingPlan, sessions: list[PlanSession]) -> bytes:
             last_date=max(s.ends_at for s in sessions).date() + dt.timedelta(days=7),
         )
     return calendar.to_ical()
+
+
+# The reminder before each session
+
+
+def schedule_plan_reminders(plan: TrainingPlan) -> None:
+    """After commit, schedule a reminder REMINDER_HOURS before each session still to come;
+    called when the sessions are made or changed (`send_reminders` is the safety net)."""
+    now = timezone.now()
+    for pk, starts in plan.sessions.filter(starts_at__gt=now).values_list("pk", "starts_at"):
+        _remind_when_due(pk, starts)
+
+
+def _remind_when_due(session_id: int, starts: dt.datetime) -> None:
+    run_after = starts - reminder_lead()
+    transaction.on_commit(
+        lambda: send_session_reminder_task.using(run_after=run_after).enqueue(
+            session_id, starts.isoformat()
+        ),
+        robust=True,
+    )
+
+
+def session_reminder_due(session: PlanSession, *, starts: dt.datetime, now: dt.datetime) -> bool:
+    """The one rule for a session's reminder: it still starts at `starts` (a moved session is
+    reminded for its new time), its moment has come and the session has not begun, and the
+    learner's details were not erased."""
+    enquiry = session.plan.request.enquiry
+    return (
+        session.starts_at == starts
+        and starts - reminder_lead() <= now < starts
+        and enquiry.erased_at is None
+        and bool(enquiry.email)
+    )
+
+
+def send_session_reminder(
+    *, session_id: int, starts: dt.datetime, now: dt.datetime | None = None
+) -> OutgoingEmail | None:
+    """Queue one session's reminder if it is due and not yet sent; None otherwise."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = (
+            PlanSession.objects.select_for_update(of=("self",))
+            .select_related("plan__request__enquiry__course")
+            .filter(pk=session_id)
+            .first()
+        )
+        if session is None or not session_reminder_due(session, starts=starts, now=now):
+            return None
+        reminder = Reminder.objects.record_once(session=session, starts_at=starts)
+        if reminder is None:
+            return None
+        plan = session.plan
+        reminder.email = notices.queue_session_reminder(
+            plan=plan,
+            local=local_sessions(plan, [session])[0],
+            plan_url=absolute_url(plan_url(plan)),
+        )
+        reminder.save(update_fields=["email"])
+    return reminder.email
+
+
+@task
+def send_session_reminder_task(session_id: int, starts: str) -> bool:
+    """Runs REMINDER_HOURS before a one-on-one session."""
+    starts_at = dt.datetime.fromisoformat(starts)
+    return send_session_reminder(session_id=session_id, starts=starts_at) is not None

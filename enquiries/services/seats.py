@@ -29,7 +29,15 @@ from courses.history import record_change
 from courses.models import Batch
 
 from ..mail import notices
-from ..models import Enquiry, Enrollment, WaitlistEntry, new_token
+from ..models import (
+    Enquiry,
+    Enrollment,
+    OutgoingEmail,
+    Reminder,
+    WaitlistEntry,
+    new_token,
+    reminder_lead,
+)
 from .pipeline import ALLOWED_TRANSITIONS, change_status
 
 
@@ -246,6 +254,7 @@ def enroll(
             place.save(update_fields=["status", "enrollment"])
         _write_ledger(batch)
         _mark_enrolled(enquiry, by=by)
+        _seat_confirmed(enrollment, place=place)
         return enrollment
 
 
@@ -479,7 +488,14 @@ def accept_offer(*, token: str) -> Enrollment:
         entry.save(update_fields=["status", "enrollment"])
         _write_ledger(batch)
         _mark_enrolled(entry.enquiry, by=None)
+        _seat_confirmed(enrollment, place=entry)
         return enrollment
+
+
+def _seat_confirmed(enrollment: Enrollment, *, place: WaitlistEntry | None) -> None:
+    """A new confirmed seat: its email (joining details and .ics), then its reminder."""
+    notices.queue_seat_confirmed(enrollment, place=place)
+    schedule_seat_reminder(enrollment)
 
 
 def leave_waitlist(*, token: str) -> WaitlistEntry:
@@ -578,6 +594,7 @@ def transfer(*, enrollment: Enrollment, to_batch: Batch, by: User | None) -> Enr
         notices.queue_seat_changed(
             enrollment=enrollment, template="seat_transferred", moved_to=target
         )
+        schedule_seat_reminder(moved)
         _offer_free_seats(source)
     return moved
 
@@ -625,3 +642,67 @@ def release_batch(batch: Batch) -> list[Enrollment | WaitlistEntry]:
     )
     _write_ledger(batch)
     return [*seats, *waiting]
+
+
+# The reminder before a batch's first session
+
+
+def schedule_seat_reminder(enrollment: Enrollment) -> None:
+    """After commit, schedule the seat's reminder for REMINDER_HOURS before the first session
+    (`send_reminders` is the safety net if the task is lost or the batch moves)."""
+    starts = enrollment.batch.first_session_starts_at
+    if starts <= timezone.now():
+        return
+    run_after, pk = starts - reminder_lead(), enrollment.pk
+    transaction.on_commit(
+        lambda: send_seat_reminder_task.using(run_after=run_after).enqueue(pk, starts.isoformat()),
+        robust=True,
+    )
+
+
+def seat_reminder_due(enrollment: Enrollment, *, starts: dt.datetime, now: dt.datetime) -> bool:
+    """The one rule for a seat's reminder: the seat and its batch stand, the batch still starts
+    at `starts`, the reminder's moment has come and the start has not, and the seat was
+    confirmed before that moment (a later one had it all in its confirmation email); and the
+    learner's details were not erased."""
+    batch = enrollment.batch
+    due_at = starts - reminder_lead()
+    return (
+        enrollment.status == Enrollment.Status.CONFIRMED
+        and batch.status == Batch.Status.SCHEDULED
+        and batch.first_session_starts_at == starts
+        and due_at <= now < starts
+        and enrollment.created_at <= due_at
+        and (enrollment.enquiry is None or enrollment.enquiry.erased_at is None)
+    )
+
+
+def send_seat_reminder(
+    *, enrollment_id: int, starts: dt.datetime, now: dt.datetime | None = None
+) -> OutgoingEmail | None:
+    """Queue one seat's reminder if it is due and not yet sent; None otherwise. Re-checked
+    here, at run time, under the seat's lock: a task scheduled for a seat since cancelled, or
+    for a start since moved, sends nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        enrollment = (
+            Enrollment.objects.select_for_update(of=("self",))
+            .select_related("batch__course", "enquiry")
+            .filter(pk=enrollment_id)
+            .first()
+        )
+        if enrollment is None or not seat_reminder_due(enrollment, starts=starts, now=now):
+            return None
+        reminder = Reminder.objects.record_once(enrollment=enrollment, starts_at=starts)
+        if reminder is None:
+            return None
+        reminder.email = notices.queue_seat_reminder(enrollment, starts=starts)
+        reminder.save(update_fields=["email"])
+    return reminder.email
+
+
+@task
+def send_seat_reminder_task(enrollment_id: int, starts: str) -> bool:
+    """Runs REMINDER_HOURS before a batch's first session, for one seat."""
+    starts_at = dt.datetime.fromisoformat(starts)
+    return send_seat_reminder(enrollment_id=enrollment_id, starts=starts_at) is not None

@@ -34,6 +34,9 @@ def staff_dashboard(request: HttpRequest) -> TemplateResponse:
         "pipeline": dashboard.open_enquiries_by_owner(),
         "next_batches": dashboard.next_batch_fill(),
         "conversion": dashboard.conversion(),
+        # The numbers link to the lists behind them, for staff who may open those lists.
+        "links": request.user.has_perm("enquiries.view_enquiry"),
+        "seat_links": request.user.has_perm("enquiries.view_enrollment"),
     }
     return TemplateResponse(request, "admin/dashboard.html", context)
 

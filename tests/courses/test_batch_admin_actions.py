@@ -315,6 +315,82 @@ def test_confirming_cancellation_cancels_the_batch_and_emails_each_open_enquirer
     assert batch.history.first().history_user == admin_user
 
 
+NOTE = 'The trainer is ill <sorry>. Join the "April" batch at no extra cost.\nCall us any time.'
+
+
+@pytest.mark.django_db
+def test_the_confirmation_page_previews_the_email_with_the_staff_note(
+    admin_client, batch_with_enquirers
+):
+    batch, _ = batch_with_enquirers
+
+    first = admin_client.post(BATCHES, cancel_action(batch, index="0"))
+    preview = admin_client.post(BATCHES, cancel_action(batch, post="yes", preview="yes", note=NOTE))
+
+    assert 'name="note"' in first.content.decode()
+    assert "has been cancelled." in first.content.decode()
+    html = preview.content.decode()
+    assert "What each person is sent, with your message" in html
+    assert "The trainer is ill &lt;sorry&gt;." in html  # in the preview, and kept in the box
+    assert "<sorry>" not in html
+    assert "[the learner&#x27;s name]" in html
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.SCHEDULED
+    assert not OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.BATCH_CANCELLED).exists()
+
+
+@pytest.mark.django_db
+def test_the_staff_note_is_in_both_parts_of_the_email_and_escaped_in_html(
+    admin_client, batch_with_enquirers, settings
+):
+    settings.SITE_URL = "https://academy.example.org"
+    batch, (priya, _) = batch_with_enquirers
+    schedule = f"https://academy.example.org{batch.course.get_absolute_url()}#schedule"
+
+    preview = admin_client.post(BATCHES, cancel_action(batch, post="yes", preview="yes", note=NOTE))
+    admin_client.post(BATCHES, cancel_action(batch, post="yes", note=NOTE), follow=True)
+
+    email = OutgoingEmail.objects.get(kind=OutgoingEmail.Kind.BATCH_CANCELLED, to=priya.email)
+    assert (
+        'The trainer is ill <sorry>. Join the "April" batch at no extra cost.\nCall us any time.'
+        in email.body_text
+    )
+    assert (
+        "<p>The trainer is ill &lt;sorry&gt;. Join the &quot;April&quot; batch at no extra "
+        "cost.<br>Call us any time.</p>" in email.body_html
+    )
+    assert "<sorry>" not in email.body_html
+    # The links are on the site's own address (BATCHWISE_SITE_URL), in the preview too.
+    assert schedule in email.body_text and f'href="{schedule}"' in email.body_html
+    assert schedule in preview.content.decode()
+    outbox_page = admin_client.get(f"/admin/enquiries/outgoingemail/{email.pk}/change/")
+    assert "The trainer is ill &lt;sorry&gt;." in outbox_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_without_a_note_the_email_reads_as_before(admin_client, batch_with_enquirers):
+    batch, (priya, _) = batch_with_enquirers
+
+    admin_client.post(BATCHES, cancel_action(batch, post="yes", note="  "), follow=True)
+
+    email = OutgoingEmail.objects.get(kind=OutgoingEmail.Kind.BATCH_CANCELLED, to=priya.email)
+    assert "has been cancelled.\n\nYour enquiry" in email.body_text
+
+
+@pytest.mark.django_db
+def test_a_note_too_long_is_refused_and_nothing_is_cancelled(admin_client, batch_with_enquirers):
+    batch, _ = batch_with_enquirers
+
+    response = admin_client.post(BATCHES, cancel_action(batch, post="yes", note="x" * 2001))
+
+    assert response.status_code == 200
+    assert "Keep the message to 2000 characters (it has 2001)." in response.content.decode()
+    assert "x" * 2001 in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.SCHEDULED
+    assert not OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.BATCH_CANCELLED).exists()
+
+
 @pytest.mark.django_db
 def test_cancelling_an_already_cancelled_batch_emails_nobody_again(
     admin_client, batch_with_enquirers

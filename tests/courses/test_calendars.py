@@ -99,8 +99,8 @@ def test_batch_calendar_is_one_weekly_event_on_weekdays_in_the_batch_time_zone(c
     assert len(occurrences(event)) == 20  # four weeks of Monday to Friday
     assert str(event["SUMMARY"]) == "Python Basics (Weekdays batch)"
     assert str(event["LOCATION"]) == "Live online"
-    assert str(event["URL"]) == "http://testserver/courses/python/"
-    assert "http://testserver/courses/python/" in str(event["DESCRIPTION"])
+    assert str(event["URL"]) == "https://courses.example.com/courses/python/"
+    assert "https://courses.example.com/courses/python/" in str(event["DESCRIPTION"])
     assert "19:00–21:00 Asia/Kolkata time" in str(event["DESCRIPTION"])
     assert str(event["UID"]) == uid(batch)
     assert str(event["STATUS"]) == "CONFIRMED"
@@ -378,12 +378,13 @@ def test_schedule_calendar_honours_the_schedule_filters(
 
 
 @pytest.mark.django_db
-def test_filtered_schedule_calendar_is_named_after_its_filters(client, schedule):
+def test_filtered_schedule_calendar_is_named_after_its_filters(client, schedule, settings):
+    settings.SITE_URL = "https://courses.example.com"
     calendar = parse(client.get("/schedule/calendar.ics", {"course": "python", "month": "2027-01"}))
 
     assert str(calendar["X-WR-CALNAME"]) == "Batchwise batch schedule: Python Basics, January 2027"
     assert str(calendar["SOURCE"]) == (
-        "http://testserver/schedule/calendar.ics?course=python&month=2027-01"
+        "https://courses.example.com/schedule/calendar.ics?course=python&month=2027-01"
     )
 
 

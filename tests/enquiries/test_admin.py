@@ -109,20 +109,22 @@ def test_enquiry_change_page_shows_the_source_read_only_and_the_status_editable(
         assert f'name="{field}"' not in html, field
         assert f'<div class="readonly">{getattr(enquiry, field)}</div>' in html, field
     assert f'<div class="readonly">{enquiry.reference}</div>' in html
-    assert '<div class="readonly">+44 20 7946 0958</div>' in html
+    assert '<a href="tel:+442079460958" class="nowrap">+44 20 7946 0958</a>' in html
     assert 'name="status"' in html
     assert 'name="name"' in html
 
 
 @pytest.mark.django_db
-def test_staff_cannot_add_enquiries_in_the_admin(admin_client):
+def test_the_enquiry_list_offers_to_record_a_lead(admin_client):
     make_enquiry()
 
     changelist = admin_client.get(ENQUIRIES)
 
-    assert changelist.context["has_add_permission"] is False
-    assert f'href="{ENQUIRIES}add/"' not in changelist.content.decode()
-    assert admin_client.get(f"{ENQUIRIES}add/").status_code == 403
+    assert changelist.context["has_add_permission"] is True
+    assert f'<a href="{ENQUIRIES}add/" class="addlink">Record a lead</a>' in (
+        changelist.content.decode()
+    )
+    assert admin_client.get(f"{ENQUIRIES}add/").status_code == 200
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 import datetime as dt
 import itertools
 import re
+from html import unescape
 
 import pytest
 import time_machine
@@ -299,7 +300,8 @@ def test_dashboard_draws_an_accessible_chart_with_the_numbers_in_a_table(staff_c
     assert 'class="series-0"' in html
     assert "<summary>Numbers behind the chart</summary>" in html
     this_week = re.search(r'<th scope="row"[^>]*>Mon 2 Mar 2026</th>(.*?)</tr>', html, re.S)
-    assert re.findall(r'<td class="numeric">(\d+)</td>', this_week.group(1)) == ["2", "2"]
+    cells = r'<td class="numeric">(?:<a href="[^"]*">)?(\d+)(?:</a>)?</td>'
+    assert re.findall(cells, this_week.group(1)) == ["2", "2"]
     assert "style=" not in html
     assert "<script>" not in html
 
@@ -385,3 +387,82 @@ def test_admin_home_links_to_the_dashboard(staff_client):
 
     assert response.status_code == 200
     assert f'href="{DASHBOARD}"' in response.content.decode()
+
+
+# Every number links to the list behind it
+
+
+def dashboard_links(html: str, list_path: str) -> list[tuple[int, str]]:
+    """(number shown, the list it links to) for every linked number on the page."""
+    found = re.findall(rf'<a href="({re.escape(list_path)}\?[^"]*)">(\d+)</a>', html)
+    return [(int(number), unescape(url)) for url, number in found]
+
+
+@pytest.fixture
+def busy_dashboard(sales_member):
+    """Eight courses this week and last (one beyond the palette), a general enquiry, spam,
+    owners at several stages, an old enquiry outside 90 days, and a batch with seats."""
+    priya = sales_member("priya", first_name="Priya", last_name="Nair")
+    courses = [make_course(title=f"Course {letter}") for letter in "ABCDEFGHI"]
+    for n, course in enumerate(courses):
+        for _ in range(9 - n):
+            enquiry_at(at(THIS_MONDAY), course=course)
+    enquiry_at(at(THIS_MONDAY - dt.timedelta(days=6)), course=courses[0])
+    enquiry_at(at(THIS_MONDAY), course=None, message="A general question")
+    enquiry_at(at(THIS_MONDAY), course=courses[0], is_spam=True)
+    enquiry_at(at(FIRST_MONDAY - dt.timedelta(days=120)), course=courses[1])
+    for enquiry, steps in zip(
+        Enquiry.objects.filter(course=courses[0]).not_spam()[:3],
+        [(), (Status.CONTACTED,), (Status.CONTACTED, Status.QUALIFIED, Status.ENROLLED)],
+        strict=True,
+    ):
+        services.assign(enquiry=enquiry, owner=priya, by=None)
+        moved(enquiry, *steps)
+    batch = make_batch(course=courses[2], capacity=5)
+    for n in range(2):
+        services.seats.enroll(
+            batch=batch,
+            learner=services.seats.Learner(name=f"Seated {n}", email=f"seat{n}@example.com"),
+        )
+    return courses
+
+
+@pytest.mark.django_db
+def test_every_enquiry_count_links_to_a_list_with_that_many_enquiries(staff_client, busy_dashboard):
+    html = staff_client.get(DASHBOARD).content.decode()
+
+    links = dashboard_links(html, "/admin/enquiries/enquiry/")
+    assert len(links) > 40  # weeks by courses, owners by statuses, conversion
+    assert any("courses=" in url and "none" in url for _, url in links)  # "Other courses"
+    assert any("course__isnull" in url for _, url in links)  # general enquiries
+    for number, url in links:
+        response = staff_client.get(url)
+        assert response.status_code == 200, url
+        assert "errornote" not in response.content.decode(), url
+        assert response.context["cl"].result_count == number, url
+
+
+@pytest.mark.django_db
+def test_seats_taken_links_to_that_batchs_confirmed_seats(staff_client, busy_dashboard):
+    html = staff_client.get(DASHBOARD).content.decode()
+
+    [(number, url)] = dashboard_links(html, "/admin/enquiries/enrollment/")
+    response = staff_client.get(url)
+
+    assert number == 2
+    assert response.context["cl"].result_count == 2
+
+
+@pytest.mark.django_db
+def test_a_scheduler_sees_the_numbers_without_links_to_lists_they_may_not_open(
+    client, django_user_model, busy_dashboard
+):
+    scheduler = django_user_model.objects.create_user("planner", is_staff=True)
+    scheduler.groups.add(Group.objects.get(name="Scheduler"))
+    client.force_login(scheduler)
+
+    html = client.get(DASHBOARD).content.decode()
+
+    assert "/admin/enquiries/enquiry/?" not in html
+    assert "/admin/enquiries/enrollment/?" not in html
+    assert "Open enquiries by owner" in html

@@ -538,7 +538,9 @@ def test_owner_filter_lists_owners_and_finds_their_enquiries(admin_client, admin
 
     assert listed(response) == [sellers]
     assert listed(admin_client.get(ENQUIRIES, {"owner__isnull": "True"})) == [unowned]
-    assert "meera" in response.content.decode()
+    html = response.content.decode()
+    assert '<td class="field-owner_column">Meera Rao</td>' in html  # by full name
+    assert f'<a href="?owner__id__exact={seller.pk}">Meera Rao</a>' in html  # the filter
 
 
 @pytest.mark.django_db
