@@ -13,6 +13,7 @@ from typing import cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.auth import get_user_model
@@ -35,7 +36,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from courses.admin import MonthListFilter
 from courses.models import Batch
 
-from .. import services
+from .. import demand, services
 from ..models import Enquiry, Note
 from ..phones import display_phone
 from ..resources import EnquiryResource
@@ -126,6 +127,51 @@ class RepeatsFilter(admin.SimpleListFilter):
         if self.value() == "only":
             return queryset.filter(duplicate_of__isnull=False)
         return queryset
+
+
+class DemandCellFilter(admin.SimpleListFilter):
+    """The people behind one cell of the demand board (`?demand=<cell key>`): the very rows
+    its number counts (demand.enquiries_in_cell). Offered only when the board links here."""
+
+    title = "demand board cell"
+    parameter_name = "demand"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, "This cell of the demand board")] if value else []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        try:
+            key = demand.CellKey.parse(value)
+        except ValueError as error:
+            raise IncorrectLookupParameters(error) from error
+        return queryset.filter(pk__in=demand.enquiries_in_cell(key).values("pk"))
+
+
+class EnquiredSinceInviteFilter(admin.SimpleListFilter):
+    """`?invited=<batch id>`: enquiries about that batch from people staff invited to it,
+    made after the invitation (the demand board's "enquired since")."""
+
+    title = "enquired after an invitation"
+    parameter_name = "invited"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, "After the invitation to this batch")] if value else []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not (value.isascii() and value.isdigit() and len(value) <= 19):
+            raise IncorrectLookupParameters("not a batch id")
+        return queryset.filter(
+            batch_id=int(value),
+            pk__in=demand.enquired_since_invitation(batch_id=int(value)).values("pk"),
+        )
 
 
 # The change form
@@ -271,6 +317,8 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         "utm_source",
         RepeatsFilter,
         "created_at",
+        DemandCellFilter,
+        EnquiredSinceInviteFilter,
     ]
     list_select_related = ["course", "batch", "owner", "duplicate_of"]
     search_fields = ["reference", "name", "email", "phone"]

@@ -1,6 +1,8 @@
-"""The public forms: Enquire Now, the waiting list, one-on-one training, the contact page."""
+"""The public forms: Enquire Now, the waiting list, one-on-one training, the contact page,
+the interest list."""
 
 from .enquiry import ContactForm, EnquiryForm, WaitlistForm
+from .interest import InterestForm
 from .one_on_one import OneOnOneForm
 
-__all__ = ["ContactForm", "EnquiryForm", "OneOnOneForm", "WaitlistForm"]
+__all__ = ["ContactForm", "EnquiryForm", "InterestForm", "OneOnOneForm", "WaitlistForm"]

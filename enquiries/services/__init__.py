@@ -5,7 +5,7 @@ seats (the seat ledger: enrol, cancel, transfer, offers), cancellation (preview 
 one_on_one (training plans), privacy (a person's data: export, erasure, retention).
 """
 
-from . import cancellation, intake, one_on_one, pipeline, privacy, seats
+from . import cancellation, intake, interest, one_on_one, pipeline, privacy, seats
 from .cancellation import cancel_batch
 from .intake import (
     Attribution,
@@ -53,6 +53,7 @@ __all__ = [
     "ensure_batch_open",
     "find_open_original",
     "intake",
+    "interest",
     "join_waiting_list",
     "next_sales_owner",
     "one_on_one",
