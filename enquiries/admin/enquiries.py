@@ -37,7 +37,7 @@ from courses.admin import MonthListFilter
 from courses.models import Batch
 
 from .. import demand, services
-from ..models import Enquiry, Note
+from ..models import Enquiry, Interest, Note
 from ..phones import display_phone
 from ..resources import EnquiryResource
 from ..services import seats
@@ -332,6 +332,8 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         "later_repeats",
         "formatted_phone",
         "seat",
+        "interest_wanted",
+        "time_zone",
         "consent_at",
         "consent_version",
         "consent_text",
@@ -355,7 +357,10 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Enquiry", {"fields": ["kind", "course", "batch", "seat"]}),
+        (
+            "Enquiry",
+            {"fields": ["kind", "course", "batch", "seat", "interest_wanted", "time_zone"]},
+        ),
         ("Learner", {"fields": ["name", "email", "phone", "formatted_phone", "message"]}),
         (
             "Consent and record",
@@ -402,6 +407,19 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
             return "—"
         batch = enquiry.batch
         return f"{batch.get_track_display()} from {batch.start_date:%a %d %b %Y}"
+
+    @admin.display(description="interest list")
+    def interest_wanted(self, enquiry):
+        """For the interest list: the months, track and mode asked for, and if they left."""
+        item = Interest.objects.filter(enquiry=enquiry).prefetch_related("months").first()
+        if item is None:
+            return "—"
+        months = ", ".join(f"{month.month:%B %Y}" for month in item.months.all())
+        wanted = f"{months}; {item.get_track_display() or 'either track'}; "
+        wanted += item.get_mode_display() or "either mode"
+        if item.unsubscribed_at:
+            wanted += f" (left the list on {item.unsubscribed_at:%a %d %b %Y})"
+        return wanted
 
     @admin.display(description="repeat of", ordering="duplicate_of__created_at")
     def repeat_of(self, enquiry):

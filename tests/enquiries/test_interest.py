@@ -242,7 +242,24 @@ def test_outbox_sends_the_extra_headers(course, mailoutbox):
 
 
 @pytest.mark.django_db
-def test_an_erased_person_is_not_told(course):
-    interested(course, track="weekend")
+def test_an_erased_person_is_exported_then_taken_off_the_list_and_not_told(course):
+    enquiry = interested(course, track="weekend", months=[FEBRUARY, MARCH])
+    old_link = enquiry.interest.token
+    exported = privacy.export_person(email="asha@example.com")
+    assert [row["fields"]["track"] for row in exported["interest_list"]] == ["weekend"]
+    assert "token" not in exported["interest_list"][0]["fields"]
+    assert len(exported["interest_months"]) == 2
+
     privacy.erase_person(email="asha@example.com")
+
+    assert not Interest.objects.subscribed().exists()
+    assert not Interest.objects.filter(token=old_link).exists()
     assert interest_list.notify_interested(batch=weekend_batch(course)) == 0
+
+
+@pytest.mark.django_db
+def test_the_enquiry_page_shows_what_the_learner_is_waiting_for(staff_client, course):
+    enquiry = interested(course, track="weekend", months=[FEBRUARY, MARCH])
+    page = staff_client.get(f"/admin/enquiries/enquiry/{enquiry.pk}/change/").content.decode()
+    assert "February 2027, March 2027; Weekend (Sat–Sun); either mode" in page
+    assert "Asia/Kolkata" in page
