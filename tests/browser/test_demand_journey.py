@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
@@ -69,7 +69,19 @@ def test_interest_shows_on_the_board_a_planned_batch_is_published_and_the_learne
     scheduler = get_user_model().objects.create_user(
         "planner", email="planner@example.com", password=STAFF_PASSWORD, is_staff=True
     )
-    scheduler.groups.add(Group.objects.get(name="Scheduler"))
+    # What the Scheduler role grants for this (the group itself is emptied between
+    # transactional tests, so the test gives the permissions by name).
+    scheduler.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=[
+                "view_demand_board",
+                "add_batch",
+                "change_batch",
+                "view_batch",
+                "view_course",
+            ]
+        )
+    )
     context, csp_refusals = staff_context
     staff = context.new_page()
     staff.goto(f"{live_server.url}/admin/")
