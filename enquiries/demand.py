@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Greatest, Lower, NullIf, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Greatest, Lower, NullIf, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
@@ -80,8 +80,9 @@ def demand_enquiries(*, today: dt.date | None = None) -> QuerySet[Any]:
     An interest enquiry appears once per month it picked, so count people, not rows.
     """
     this_month = (today or timezone.localdate()).replace(day=1)
+    # PostgreSQL's date_trunc gives a timestamp: each month is cast back to a date.
     one_on_one_month = Greatest(
-        TruncMonth("one_on_one_request__earliest_start", output_field=DateField()),
+        Cast(TruncMonth("one_on_one_request__earliest_start"), DateField()),
         Value(this_month, output_field=DateField()),
     )
     return (
@@ -93,7 +94,7 @@ def demand_enquiries(*, today: dt.date | None = None) -> QuerySet[Any]:
             cell_month=Case(
                 When(
                     kind__in=Enquiry.BATCH_KINDS,
-                    then=TruncMonth("batch__start_date", output_field=DateField()),
+                    then=Cast(TruncMonth("batch__start_date"), DateField()),
                 ),
                 When(kind=Enquiry.Kind.INTEREST, then=F("interest__months__month")),
                 When(kind=Enquiry.Kind.ONE_ON_ONE, then=one_on_one_month),
