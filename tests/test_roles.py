@@ -73,6 +73,11 @@ TRAINERS = "/admin/courses/trainer/"
 CALENDAR = "/admin/calendar/"
 
 
+# Added by 0017: both see the demand board; Sales, who follow people up, may invite them.
+SCHEDULER_DEMAND_PERMISSIONS = {"enquiries.view_demand_board"}
+SALES_DEMAND_PERMISSIONS = {"enquiries.view_demand_board", "enquiries.invite_demand"}
+
+
 def change_url(changelist: str, obj) -> str:
     return f"{changelist}{obj.pk}/change/"
 
@@ -178,9 +183,14 @@ def granted(group_name: str) -> set[str]:
 
 @pytest.mark.django_db
 def test_migration_creates_the_scheduler_and_sales_groups_and_the_sales_rotation():
-    assert granted("Scheduler") == SCHEDULER_PERMISSIONS | SCHEDULER_TRAINER_PERMISSIONS
+    assert granted("Scheduler") == (
+        SCHEDULER_PERMISSIONS | SCHEDULER_TRAINER_PERMISSIONS | SCHEDULER_DEMAND_PERMISSIONS
+    )
     assert granted("Sales") == (
-        SALES_PERMISSIONS | SALES_SEAT_PERMISSIONS | SALES_TRAINER_PERMISSIONS
+        SALES_PERMISSIONS
+        | SALES_SEAT_PERMISSIONS
+        | SALES_TRAINER_PERMISSIONS
+        | SALES_DEMAND_PERMISSIONS
     )
     assert RoundRobinCursor.objects.filter(name="Sales").exists()
 

@@ -13,6 +13,7 @@ from typing import cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.auth import get_user_model
@@ -35,8 +36,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from courses.admin import MonthListFilter
 from courses.models import Batch
 
-from .. import services
-from ..models import Enquiry, Note
+from .. import demand, services
+from ..models import Enquiry, Interest, Note
 from ..phones import display_phone
 from ..resources import EnquiryResource
 from ..services import seats
@@ -126,6 +127,51 @@ class RepeatsFilter(admin.SimpleListFilter):
         if self.value() == "only":
             return queryset.filter(duplicate_of__isnull=False)
         return queryset
+
+
+class DemandCellFilter(admin.SimpleListFilter):
+    """The people behind one cell of the demand board (`?demand=<cell key>`): the very rows
+    its number counts (demand.enquiries_in_cell). Offered only when the board links here."""
+
+    title = "demand board cell"
+    parameter_name = "demand"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, "This cell of the demand board")] if value else []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        try:
+            key = demand.CellKey.parse(value)
+        except ValueError as error:
+            raise IncorrectLookupParameters(error) from error
+        return queryset.filter(pk__in=demand.enquiries_in_cell(key).values("pk"))
+
+
+class EnquiredSinceInviteFilter(admin.SimpleListFilter):
+    """`?invited=<batch id>`: enquiries about that batch from people staff invited to it,
+    made after the invitation (the demand board's "enquired since")."""
+
+    title = "enquired after an invitation"
+    parameter_name = "invited"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, "After the invitation to this batch")] if value else []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not (value.isascii() and value.isdigit() and len(value) <= 19):
+            raise IncorrectLookupParameters("not a batch id")
+        return queryset.filter(
+            batch_id=int(value),
+            pk__in=demand.enquired_since_invitation(batch_id=int(value)).values("pk"),
+        )
 
 
 # The change form
@@ -271,6 +317,8 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         "utm_source",
         RepeatsFilter,
         "created_at",
+        DemandCellFilter,
+        EnquiredSinceInviteFilter,
     ]
     list_select_related = ["course", "batch", "owner", "duplicate_of"]
     search_fields = ["reference", "name", "email", "phone"]
@@ -284,6 +332,8 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         "later_repeats",
         "formatted_phone",
         "seat",
+        "interest_wanted",
+        "time_zone",
         "consent_at",
         "consent_version",
         "consent_text",
@@ -307,7 +357,10 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Enquiry", {"fields": ["kind", "course", "batch", "seat"]}),
+        (
+            "Enquiry",
+            {"fields": ["kind", "course", "batch", "seat", "interest_wanted", "time_zone"]},
+        ),
         ("Learner", {"fields": ["name", "email", "phone", "formatted_phone", "message"]}),
         (
             "Consent and record",
@@ -354,6 +407,19 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
             return "—"
         batch = enquiry.batch
         return f"{batch.get_track_display()} from {batch.start_date:%a %d %b %Y}"
+
+    @admin.display(description="interest list")
+    def interest_wanted(self, enquiry):
+        """For the interest list: the months, track and mode asked for, and if they left."""
+        item = Interest.objects.filter(enquiry=enquiry).prefetch_related("months").first()
+        if item is None:
+            return "—"
+        months = ", ".join(f"{month.month:%B %Y}" for month in item.months.all())
+        wanted = f"{months}; {item.get_track_display() or 'either track'}; "
+        wanted += item.get_mode_display() or "either mode"
+        if item.unsubscribed_at:
+            wanted += f" (left the list on {item.unsubscribed_at:%a %d %b %Y})"
+        return wanted
 
     @admin.display(description="repeat of", ordering="duplicate_of__created_at")
     def repeat_of(self, enquiry):

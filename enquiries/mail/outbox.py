@@ -28,9 +28,16 @@ LONGEST_RETRY_DELAY = dt.timedelta(hours=6)
 
 
 def queue_email(
-    *, kind: str, to: str, template: str, context: dict, enquiry: Enquiry | None = None
+    *,
+    kind: str,
+    to: str,
+    template: str,
+    context: dict,
+    enquiry: Enquiry | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutgoingEmail:
-    """Render templates/emails/<template>{_subject.txt,.txt,.html} and queue the message."""
+    """Render templates/emails/<template>{_subject.txt,.txt,.html} and queue the message;
+    `headers` (e.g. List-Unsubscribe) are sent with it."""
     context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
     email = OutgoingEmail.objects.create(
         kind=kind,
@@ -39,6 +46,7 @@ def queue_email(
         subject=" ".join(render_to_string(f"emails/{template}_subject.txt", context).split()),
         body_text=render_to_string(f"emails/{template}.txt", context),
         body_html=render_to_string(f"emails/{template}.html", context),
+        headers=headers or {},
     )
     _deliver_after_commit(email)
     return email
@@ -69,7 +77,10 @@ def deliver(email_id: int) -> str:
         return "skipped"
     email = OutgoingEmail.objects.get(pk=email_id)
     message = EmailMultiAlternatives(
-        email.subject, email.body_text, to=[email.to], headers={"Message-ID": email.message_id}
+        email.subject,
+        email.body_text,
+        to=[email.to],
+        headers=email.headers | {"Message-ID": email.message_id},
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

@@ -11,6 +11,7 @@ from .enquiry import (
     new_reference,
     new_token,
 )
+from .interest import BatchInvitation, Interest, InterestMonth, InterestQuerySet
 from .mail import OutgoingEmail
 from .one_on_one import OneOnOneRequest, PlanSession, TrainingPlan, Weekday
 from .seats import Enrollment, EnrollmentQuerySet, WaitlistEntry, WaitlistEntryQuerySet
@@ -18,10 +19,14 @@ from .seats import Enrollment, EnrollmentQuerySet, WaitlistEntry, WaitlistEntryQ
 __all__ = [
     "REFERENCE_ALPHABET",
     "REFERENCE_LENGTH",
+    "BatchInvitation",
     "Enquiry",
     "EnquiryQuerySet",
     "Enrollment",
     "EnrollmentQuerySet",
+    "Interest",
+    "InterestMonth",
+    "InterestQuerySet",
     "Note",
     "OneOnOneRequest",
     "OutgoingEmail",

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from courses.models import Batch, Course
+from courses.models import Batch, Course, validate_time_zone
 
 from ..phones import validate_e164
 
@@ -45,6 +45,7 @@ class Enquiry(models.Model):
         ONE_ON_ONE = "one_on_one", "One-on-one training"
         WAITING_LIST = "waitlist", "Waiting list of a full batch"
         GENERAL = "general", "General enquiry (contact page)"
+        INTEREST = "interest", "Interest list (tell me when a batch is scheduled)"
 
     # Kinds that name a batch.
     BATCH_KINDS = (Kind.BATCH, Kind.WAITING_LIST)
@@ -90,6 +91,13 @@ class Enquiry(models.Model):
         help_text="E.164, e.g. +919812345678.",
     )
     message = models.TextField(blank=True)
+    # The zone the learner picked (the interest form) or browsed in (the footer's picker).
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="The learner's IANA time zone, when known.",
+    )
     consent_at = models.DateTimeField(help_text="When the learner agreed to be contacted.")
     consent_version = models.CharField(
         "privacy notice version",

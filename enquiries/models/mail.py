@@ -45,6 +45,7 @@ class OutgoingEmail(models.Model):
         UNDER_MINIMUM = "under_minimum", "Batch under its minimum"
         TRAINING_PLAN = "training_plan", "Training plan"
         SEAT_CHANGED = "seat_changed", "Seat cancelled or moved"
+        INTEREST = "interest", "New batch for someone interested"
         OTHER = "other", "Other"
 
     kind = models.CharField(max_length=30, choices=Kind)
@@ -66,6 +67,8 @@ class OutgoingEmail(models.Model):
     message_id = models.CharField(
         max_length=255, unique=True, default=new_message_id, editable=False
     )
+    # Sent as they are with the message, e.g. List-Unsubscribe.
+    headers = models.JSONField(default=dict, blank=True)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

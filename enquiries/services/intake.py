@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from courses import privacy
-from courses.models import Batch, Course
+from courses.models import Batch, Course, iana_time_zones
 
 from ..mail import notices
 from ..models import Enquiry, new_reference
@@ -71,6 +71,8 @@ def consent_shown(kind: str) -> str:
     """The sentence beside the consent box of the form that makes an enquiry of this kind."""
     if kind == Enquiry.Kind.WAITING_LIST:
         return privacy.WAITLIST_CONSENT
+    if kind == Enquiry.Kind.INTEREST:
+        return privacy.INTEREST_CONSENT
     return privacy.ENQUIRY_CONSENT
 
 
@@ -96,6 +98,7 @@ def submit_enquiry(
     attribution: Attribution | None = None,
     is_spam: bool = False,
     kind: str | None = None,
+    time_zone: str = "",
 ) -> Enquiry:
     """Record a learner's enquiry, once per submission token, and tell both sides.
 
@@ -107,7 +110,8 @@ def submit_enquiry(
     last 30 days (and goes to its owner), or else assigned round-robin within Sales. Without a
     course (the contact page) it is a general enquiry, linked to an open general one. The
     acknowledgement and the owner's notification are queued in the same transaction, so an
-    enquiry that is rolled back sends nothing.
+    enquiry that is rolled back sends nothing. `time_zone` is the learner's IANA zone when
+    known (the demand board groups learners by it); any other value is dropped.
     """
     existing = Enquiry.objects.filter(submission_token=submission_token).first()
     if existing is not None:
@@ -136,6 +140,7 @@ def submit_enquiry(
         email=email.strip(),
         phone=phone,
         message=message.strip(),
+        time_zone=time_zone if time_zone in iana_time_zones() else "",
         consent_at=timezone.now(),
         consent_version=privacy.NOTICE_VERSION,
         consent_text=consent_shown(kind),
