@@ -256,13 +256,6 @@ def plan_batch(
     return replace(planned, session_start=session_start, session_end=session_end)
 
 
-def pick_available_trainer(*, planned: PlannedBatch) -> int | None:
-    """Pick a trainer who is available for every session of `planned` (and free of
-    conflicts), for "Plan a batch" to propose: the trainer's id, or None when nobody is.
-    No trainers are recorded yet, so for now it is always None."""
-    return None
-
-
 def _mark_existing(planned: list[PlannedBatch]) -> list[PlannedBatch]:
     existing = _existing_keys([item.key for item in planned])
     return [replace(item, exists=item.key in existing) for item in planned]

@@ -17,8 +17,9 @@ left the interest list (unsubscribed) no longer counts for it.
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, Value, When
@@ -28,7 +29,7 @@ from django.utils import timezone
 
 from courses import services as planning
 from courses import time_zones
-from courses.models import Batch, Course
+from courses.models import Batch, Course, Trainer
 
 from .models import BatchInvitation, Enquiry
 
@@ -149,6 +150,12 @@ def enquiries_in_cell(key: CellKey, *, today: dt.date | None = None) -> QuerySet
 # The board
 
 
+class TrainerPicker(Protocol):
+    """Proposes a trainer for each planned batch, or None (services.trainers)."""
+
+    def __call__(self, *, planned: Sequence[planning.PlannedBatch]) -> list[Trainer | None]: ...
+
+
 @dataclass(kw_only=True)
 class Cell:
     key: CellKey
@@ -157,7 +164,8 @@ class Cell:
     batch: Batch | None = None  # a published batch open for enquiries that matches
     invited: int = 0
     enquired_since: int = 0
-    plan_url: str = ""
+    planned: planning.PlannedBatch | None = None  # "Plan a batch": the batch to propose
+    trainer: Trainer | None = None  # and the trainer to propose with it
     proposed_start: dt.time | None = None
 
     @property
@@ -175,6 +183,28 @@ class Cell:
         counts = Counter(time_zones.offset_band(zone, on=on) for zone in self.zones.values())
         order = [label for _, _, label in time_zones.OFFSET_BANDS] + [time_zones.UNKNOWN_ZONE_BAND]
         return [(label, counts[label]) for label in order if counts[label]]
+
+    @property
+    def plan_url(self) -> str:
+        """Add batch, pre-filled with the planned batch (and its trainer, if one is free)."""
+        planned = self.planned
+        if planned is None:
+            return ""
+        values = {
+            "course": planned.course.pk,
+            "track": planned.track,
+            "start_date": planned.start_date.isoformat(),
+            "end_date": planned.end_date.isoformat(),
+            "session_start": f"{planned.session_start:%H:%M}",
+            "session_end": f"{planned.session_end:%H:%M}",
+            "timezone": planned.timezone,
+            "delivery": self.key.mode or Batch.Delivery.ONLINE,
+            "capacity": planned.capacity,
+            "min_participants": planned.min_participants,
+            "trainer": self.trainer.pk if self.trainer else None,
+        }
+        query = urlencode({name: value for name, value in values.items() if value is not None})
+        return f"{reverse('admin:courses_batch_add')}?{query}"
 
     @property
     def list_url(self) -> str:
@@ -208,9 +238,12 @@ class Board:
         return [cell for row in self.rows for cell in row.cells if cell is not None]
 
 
-def demand_board(*, today: dt.date | None = None) -> Board:
+def demand_board(
+    *, today: dt.date | None = None, pick_trainers: TrainerPicker | None = None
+) -> Board:
     """The whole board: four queries however many enquiries there are (the demand, its
-    courses, the matching batches and their invitations)."""
+    courses, the matching batches and their invitations), and those `pick_trainers` makes
+    to propose a trainer for each "Plan a batch" (none without it)."""
     today = today or timezone.localdate()
     cells: dict[CellKey, Cell] = {}
     for course_id, month, track, mode, person, zone in demand_enquiries(today=today).values_list(
@@ -227,6 +260,11 @@ def demand_board(*, today: dt.date | None = None) -> Board:
         cell.minimum = course.default_min_participants
         if cell.key.month is not None:
             _propose(cell, course=course, today=today)
+    if pick_trainers is not None:
+        proposals = [cell for cell in cells.values() if cell.planned is not None]
+        picked = pick_trainers(planned=[cell.planned for cell in proposals if cell.planned])
+        for cell, trainer in zip(proposals, picked, strict=True):
+            cell.trainer = trainer
     months = sorted({key.month for key in cells if key.month is not None})
     columns: list[dt.date | None] = [None, *months]
     grouped: dict[tuple[int, str, str], dict[dt.date | None, Cell]] = {}
@@ -309,19 +347,4 @@ def _propose(cell: Cell, *, course: Course, today: dt.date) -> None:
         course=course, month=cell.key.month, track=track, session_start=start, today=today
     )
     cell.proposed_start = planned.session_start
-    trainer = planning.pick_available_trainer(planned=planned)
-    values = {
-        "course": course.pk,
-        "track": planned.track,
-        "start_date": planned.start_date.isoformat(),
-        "end_date": planned.end_date.isoformat(),
-        "session_start": f"{planned.session_start:%H:%M}",
-        "session_end": f"{planned.session_end:%H:%M}",
-        "timezone": planned.timezone,
-        "delivery": cell.key.mode or Batch.Delivery.ONLINE,
-        "capacity": planned.capacity,
-        "min_participants": planned.min_participants,
-        "trainer": trainer,
-    }
-    query = urlencode({name: value for name, value in values.items() if value is not None})
-    cell.plan_url = f"{reverse('admin:courses_batch_add')}?{query}"
+    cell.planned = planned

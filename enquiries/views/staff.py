@@ -82,7 +82,7 @@ def demand_board(request: HttpRequest) -> TemplateResponse:
     context = {
         **admin.site.each_context(request),
         "title": "Demand board",
-        "board": demand.demand_board(),
+        "board": demand.demand_board(pick_trainers=trainers.pick_available_trainers),
         "may_see_people": request.user.has_perm("enquiries.view_enquiry"),
         "may_invite": request.user.has_perm(INVITE_PERMISSION),
     }

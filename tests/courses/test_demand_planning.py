@@ -66,7 +66,6 @@ def test_plan_batch_is_the_planned_batch_of_the_month_with_the_proposed_time():
     assert (planned.start_date, planned.end_date) == (dt.date(2027, 3, 6), dt.date(2027, 4, 11))
     assert (planned.session_start, planned.session_end) == (dt.time(15), dt.time(18))
     assert (planned.capacity, planned.min_participants) == (12, 4)
-    assert services.pick_available_trainer(planned=planned) is None
 
 
 @pytest.mark.django_db

@@ -13,20 +13,22 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from courses.models import Batch, Course
+from courses.models import Batch, Course, TrainerLeave
 from enquiries import demand, services
 from enquiries.models import BatchInvitation, Enquiry, OutgoingEmail
 from enquiries.services import interest as interest_list
-from enquiries.services import one_on_one, pipeline, seats
-from tests.factories import make_batch, make_course, make_enquiry
+from enquiries.services import one_on_one, pipeline, seats, trainers
+from tests.factories import make_batch, make_course, make_enquiry, make_trainer
 
 NOW = dt.datetime(2027, 1, 11, 9, 0, tzinfo=dt.UTC)  # a Monday
 TODAY = NOW.date()
 FEBRUARY, MARCH = dt.date(2027, 2, 1), dt.date(2027, 3, 1)
 BOARD = "/admin/demand/"
 WEEKEND_ONLINE_FEB = "{course}.2027-02.weekend.online"
-# The session, the user, the user's and the group's permissions, then the board's four.
-BOARD_PAGE_QUERIES = 8
+# The session, the user, the user's and the group's permissions, then the board's four, and
+# six to propose trainers (the trainers, their courses, availability and leave; the batches
+# and the one-on-one sessions they teach).
+BOARD_PAGE_QUERIES = 14
 
 
 @pytest.fixture(autouse=True)
@@ -191,6 +193,47 @@ def test_plan_a_batch_prefills_the_batch_form_at_the_hour_most_learners_can_make
 
 
 @pytest.mark.django_db
+def test_plan_a_batch_proposes_the_first_trainer_free_for_every_session(client, course, hand_made):
+    # February's weekend batch: Saturdays and Sundays from 6 Feb, 20:00-23:00 Asia/Kolkata.
+    other = make_course(title="Data Science")
+    make_trainer(name="Abe Elsewhere", courses=[other])  # does not teach the course
+    busy = make_trainer(name="Amir Busy", courses=[course, other])
+    make_batch(course=other, track="weekend", start_date=dt.date(2027, 2, 13), trainer=busy)
+    make_trainer(name="Bea Weekdays", courses=[course], days=range(5))
+    away = make_trainer(name="Cai Away", courses=[course])
+    TrainerLeave.objects.create(
+        trainer=away, first_day=dt.date(2027, 2, 20), last_day=dt.date(2027, 2, 21)
+    )
+    free = make_trainer(name="Dara Free", courses=[course], timezone="Europe/London")
+    make_trainer(name="Eli Free Too", courses=[course])
+    client.force_login(_staff("Scheduler"))
+
+    board = demand.demand_board(pick_trainers=trainers.pick_available_trainers)
+    cell = cell_of(board, WEEKEND_ONLINE_FEB.format(course=course.pk))
+
+    assert cell.trainer == free
+    assert parse_qs(urlsplit(cell.plan_url).query)["trainer"] == [str(free.pk)]
+    form = client.get(cell.plan_url)
+    assert form.context["adminform"].form.initial["trainer"] == str(free.pk)
+    assert "Dara Free is free to teach it" in client.get(BOARD).content.decode()
+
+
+@pytest.mark.django_db
+def test_plan_a_batch_proposes_no_trainer_when_none_is_free(client, course, hand_made):
+    busy = make_trainer(name="Amir Busy", courses=[course])
+    make_batch(course=make_course(), track="weekend", start_date=dt.date(2027, 2, 6), trainer=busy)
+    make_trainer(name="Bea Weekdays", courses=[course], days=range(5))
+
+    board = demand.demand_board(pick_trainers=trainers.pick_available_trainers)
+    cell = cell_of(board, WEEKEND_ONLINE_FEB.format(course=course.pk))
+
+    assert cell.trainer is None
+    assert "trainer" not in parse_qs(urlsplit(cell.plan_url).query)
+    client.force_login(_staff("Scheduler"))
+    assert client.get(cell.plan_url).context["adminform"].form.initial.get("trainer") is None
+
+
+@pytest.mark.django_db
 def test_invite_emails_the_people_behind_a_cell_once_and_counts_who_enquired_since(
     client, course, hand_made, clock
 ):
@@ -273,6 +316,7 @@ def test_board_runs_the_same_queries_for_5_and_100_enquiries(
     client.force_login(_staff("Sales"))
     batch = make_batch(course=course, track="weekend", start_date=dt.date(2027, 2, 6))
     others = [make_course() for _ in range(3)]
+    make_trainer(courses=[course, *others])
     counts = {}
     for size in (5, 100):
         while Enquiry.objects.count() < size:
