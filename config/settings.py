@@ -370,6 +370,7 @@ _RATE_LIMIT_DEFAULTS = {
     "waitlist": {"ip": "20/hour", "email": "3/hour"},
     "one_on_one": {"ip": "10/hour", "email": "3/hour"},
     "contact": {"ip": "10/hour", "email": "3/hour"},
+    "interest": {"ip": "10/hour", "email": "3/hour"},
     "time_zone": {"ip": "30/10m"},
 }
 BATCHWISE_RATE_LIMITS = {

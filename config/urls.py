@@ -8,7 +8,7 @@ from courses.brand import brand_css
 from courses.sitemaps import SITEMAPS
 from courses.views_feeds import robots_txt
 from enquiries.sitemaps import ContactPageSitemap
-from enquiries.views.staff import staff_calendar, staff_dashboard
+from enquiries.views.staff import demand_board, demand_invite, staff_calendar, staff_dashboard
 
 admin.site.site_header = "Batchwise back office"
 admin.site.site_title = "Batchwise"
@@ -21,6 +21,8 @@ urlpatterns = [
     # Before admin/, whose catch-all would otherwise answer this URL.
     path("admin/dashboard/", staff_dashboard, name="staff-dashboard"),
     path("admin/calendar/", staff_calendar, name="staff-calendar"),
+    path("admin/demand/", demand_board, name="staff-demand"),
+    path("admin/demand/invite/", demand_invite, name="staff-demand-invite"),
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("brand.css", brand_css, name="brand_css"),

@@ -134,7 +134,7 @@ class CourseAdmin(TrainerAssignment, SimpleHistoryAdmin):
                     ("weekday_session_start", "weekday_session_end"),
                     ("weekend_session_start", "weekend_session_end"),
                     "default_timezone",
-                    "default_capacity",
+                    ("default_capacity", "default_min_participants"),
                     ("weekday_batch_weeks", "weekend_batch_weeks"),
                 ],
                 "description": (

@@ -174,6 +174,13 @@ class Course(models.Model):
     default_capacity = models.PositiveIntegerField(
         "capacity", null=True, blank=True, help_text="Seats per planned batch; empty = unlimited."
     )
+    default_min_participants = models.PositiveIntegerField(
+        "minimum participants",
+        null=True,
+        blank=True,
+        help_text="Confirmed seats a planned batch needs to run; the demand board marks a "
+        "month with this many interested people. Empty = no minimum.",
+    )
     weekday_batch_weeks = models.PositiveSmallIntegerField(
         "weekday batch length (weeks)", default=4
     )
@@ -220,6 +227,13 @@ class Course(models.Model):
                 condition=Q(default_capacity__isnull=True) | Q(default_capacity__gt=0),
                 name="course_default_capacity_positive",
                 violation_error_message="Capacity must be at least one seat, or empty.",
+            ),
+            models.CheckConstraint(
+                condition=Q(default_min_participants__isnull=True)
+                | Q(default_capacity__isnull=True)
+                | Q(default_min_participants__lte=F("default_capacity")),
+                name="course_default_minimum_within_capacity",
+                violation_error_message="The minimum cannot be more than the capacity.",
             ),
         ]
 

@@ -17,6 +17,11 @@ NOTICE_DATE = dt.date(2026, 12, 1)
 ENQUIRY_CONSENT = "I agree to be contacted by email or phone about this enquiry."
 # Beside the consent box of a full batch's waiting list.
 WAITLIST_CONSENT = "I agree to be contacted by email or phone about a seat in this batch."
+# Beside the consent box of the interest list ("tell me when a new batch is scheduled").
+INTEREST_CONSENT = (
+    "I agree to be emailed when a new batch of this course is scheduled, and contacted "
+    "by email or phone about it."
+)
 
 
 def contact_email() -> str:

@@ -44,6 +44,7 @@ class PlannedBatch:
     session_end: dt.time
     timezone: str
     capacity: int | None
+    min_participants: int | None = None
     exists: bool = False
     # The batch planning created (commit=True), for what follows: e.g. giving it a trainer.
     created: Batch | None = field(default=None, compare=False)
@@ -63,6 +64,7 @@ class PlannedBatch:
             session_end=self.session_end,
             timezone=self.timezone,
             capacity=self.capacity,
+            min_participants=self.min_participants,
             delivery=Batch.Delivery.ONLINE,
             is_published=True,
         )
@@ -193,37 +195,65 @@ def _plan(courses: list[Course], months: list[dt.date]) -> list[PlannedBatch]:
     planned = []
     for course in courses:
         for month in months:
-            for track, weeks, session_start, session_end in [
-                (
-                    Batch.Track.WEEKDAY,
-                    course.weekday_batch_weeks,
-                    course.weekday_session_start,
-                    course.weekday_session_end,
-                ),
-                (
-                    Batch.Track.WEEKEND,
-                    course.weekend_batch_weeks,
-                    course.weekend_session_start,
-                    course.weekend_session_end,
-                ),
-            ]:
-                first_day, last_day = track_days(track)
-                start = first_weekday_of_month(month, first_day)
-                if start < today:
-                    continue
-                planned.append(
-                    PlannedBatch(
-                        course=course,
-                        track=track,
-                        start_date=start,
-                        end_date=start + dt.timedelta(weeks=weeks - 1, days=last_day - first_day),
-                        session_start=session_start,
-                        session_end=session_end,
-                        timezone=course.default_timezone,
-                        capacity=course.default_capacity,
-                    )
-                )
+            for track in (Batch.Track.WEEKDAY, Batch.Track.WEEKEND):
+                item = _planned(course, month, track)
+                if item.start_date >= today:
+                    planned.append(item)
     return planned
+
+
+def _planned(
+    course: Course, month: dt.date, track: Batch.Track, *, start: dt.date | None = None
+) -> PlannedBatch:
+    """The course's default batch on `track` starting on the first of the track's days in
+    `month` (or on `start`), with the course's scheduling defaults."""
+    weekday = track == Batch.Track.WEEKDAY
+    weeks = course.weekday_batch_weeks if weekday else course.weekend_batch_weeks
+    first_day, last_day = track_days(track)
+    start = start or first_weekday_of_month(month, first_day)
+    return PlannedBatch(
+        course=course,
+        track=track,
+        start_date=start,
+        end_date=start + dt.timedelta(weeks=weeks - 1, days=last_day - first_day),
+        session_start=course.weekday_session_start if weekday else course.weekend_session_start,
+        session_end=course.weekday_session_end if weekday else course.weekend_session_end,
+        timezone=course.default_timezone,
+        capacity=course.default_capacity,
+        min_participants=course.default_min_participants,
+    )
+
+
+def plan_batch(
+    *,
+    course: Course,
+    month: dt.date,
+    track: Batch.Track,
+    session_start: dt.time | None = None,
+    today: dt.date | None = None,
+) -> PlannedBatch:
+    """One batch of `course` in `month` on `track`, as planning would make it, for staff to
+    check and save (the demand board's "Plan a batch"); nothing is written.
+
+    It starts on the first of the track's days in the month, or, in a month already under
+    way, on the first such day from today on (which may fall in the next month). A given
+    `session_start` moves the session, keeping the course's default length.
+    """
+    today = today or timezone.localdate()
+    first_day, _ = track_days(track)
+    start = first_weekday_of_month(month, first_day)
+    if start < today:
+        start = today + dt.timedelta(days=(first_day - today.weekday()) % 7)
+    planned = _planned(course, month, track, start=start)
+    if session_start is None:
+        return planned
+    length = dt.datetime.combine(start, planned.session_end) - dt.datetime.combine(
+        start, planned.session_start
+    )
+    session_end = (dt.datetime.combine(start, session_start) + length).time()
+    if session_end <= session_start:  # would run past midnight: keep the course's times
+        return planned
+    return replace(planned, session_start=session_start, session_end=session_end)
 
 
 def _mark_existing(planned: list[PlannedBatch]) -> list[PlannedBatch]:

@@ -16,10 +16,11 @@ Mar"). See docs/local-time.md.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -332,3 +333,87 @@ def starts_in_label(starts_at: dt.datetime, *, zone: dt.tzinfo, now: dt.datetime
 
 def site_zone() -> dt.tzinfo:
     return timezone.get_current_timezone()
+
+
+# Learners' zones, for planning a batch at a time that suits them
+
+# UTC-offset bands the demand board groups learners' zones into: (lowest, highest) offset in
+# hours, both included, and a label naming the regions most people there recognise.
+OFFSET_BANDS = (
+    (-12.0, -8.5, "UTC−12 to −9 (Pacific, Alaska)"),
+    (-8.0, -5.5, "UTC−8 to −6 (Americas west)"),
+    (-5.0, -2.5, "UTC−5 to −3 (Americas east)"),
+    (-2.0, 1.5, "UTC−2 to +1 (UK, West Europe and Africa)"),
+    (2.0, 3.5, "UTC+2 to +3 (East Europe, Middle East)"),
+    (4.0, 6.5, "UTC+4 to +6 (Gulf, South Asia)"),
+    (7.0, 9.5, "UTC+7 to +9 (East Asia)"),
+    (10.0, 14.0, "UTC+10 to +14 (Australia, Pacific)"),
+)
+UNKNOWN_ZONE_BAND = "Zone not known"
+# A session suits a learner when it starts at or after EARLIEST_LOCAL and ends by LATEST_LOCAL
+# on their own clock.
+EARLIEST_LOCAL = dt.time(9, 0)
+LATEST_LOCAL = dt.time(21, 0)
+
+
+def utc_offset_hours(zone_name: str, *, on: dt.date) -> float | None:
+    """The zone's offset from UTC at noon on `on`, in hours; None for an unknown zone."""
+    if not is_time_zone(zone_name):
+        return None
+    noon = dt.datetime.combine(on, dt.time(12), tzinfo=ZoneInfo(zone_name))
+    offset = noon.utcoffset() or dt.timedelta(0)
+    return offset.total_seconds() / 3600
+
+
+def offset_band(zone_name: str, *, on: dt.date) -> str:
+    """The OFFSET_BANDS label of a zone on a date (daylight-saving time counts)."""
+    hours = utc_offset_hours(zone_name, on=on)
+    if hours is None:
+        return UNKNOWN_ZONE_BAND
+    for lowest, highest, label in OFFSET_BANDS:
+        if lowest <= hours <= highest:
+            return label
+    return UNKNOWN_ZONE_BAND
+
+
+def propose_session_start(
+    *,
+    learner_zones: Iterable[str],
+    batch_zone: str,
+    on: dt.date,
+    length: dt.timedelta,
+    default: dt.time,
+) -> dt.time:
+    """The whole hour in `batch_zone` at which a session of `length` on `on` falls between
+    EARLIEST_LOCAL and LATEST_LOCAL on the clocks of the most learners.
+
+    Each entry of `learner_zones` is one learner's IANA zone (unknown names are skipped). On a
+    tie, the hour nearest `default` (the course's own start) wins; without a known zone the
+    answer is `default`.
+    """
+    zones = [ZoneInfo(name) for name in learner_zones if is_time_zone(name)]
+    if not zones:
+        return default
+    here = ZoneInfo(batch_zone)
+
+    def suits(hour: int) -> int:
+        starts = dt.datetime.combine(on, dt.time(hour), tzinfo=here)
+        ends = starts + length
+        count = 0
+        for zone in zones:
+            local_start, local_end = starts.astimezone(zone), ends.astimezone(zone)
+            if (
+                local_start.date() == local_end.date()
+                and local_start.time() >= EARLIEST_LOCAL
+                and local_end.time() <= LATEST_LOCAL
+            ):
+                count += 1
+        return count
+
+    def nearness(hour: int) -> int:
+        return abs(hour * 60 - (default.hour * 60 + default.minute))
+
+    best = max(range(24), key=lambda hour: (suits(hour), -nearness(hour)))
+    if suits(best) == 0:
+        return default
+    return dt.time(best)

@@ -32,6 +32,12 @@ urlpatterns = [
     path("waiting-list/<private_token:token>/", views.waitlist_place, name="waitlist_place"),
     path("waiting-list/<private_token:token>/leave/", views.waitlist_leave, name="waitlist_leave"),
     path("waiting-list/<private_token:token>/accept/", views.offer_accept, name="offer_accept"),
+    path("courses/<slug:slug>/interest/", views.interest, name="interest"),
+    path(
+        "interest/<private_token:token>/unsubscribe/",
+        views.interest_unsubscribe,
+        name="interest_unsubscribe",
+    ),
     path("courses/<slug:slug>/one-on-one/", request_one_on_one, name="one_on_one"),
     path("training-plan/<private_token:token>/", training_plan, name="training_plan"),
     path(

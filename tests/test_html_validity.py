@@ -18,8 +18,9 @@ from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 
 from courses.models import Article, Batch
-from enquiries.models import Enrollment, TrainingPlan, WaitlistEntry
+from enquiries.models import Enrollment, Interest, TrainingPlan, WaitlistEntry
 from enquiries.services import reminders, seats
+from enquiries.services.interest import months_offered
 from enquiries.views.staff import locked_out
 from tests.factories import shown_form_stamp
 
@@ -64,6 +65,8 @@ def public_pages(client) -> dict[str, str]:
         "article": article.get_absolute_url(),
         "catalog by category": f"/courses/?category={course.category.slug}",
         "one-on-one request": f"/courses/{course.slug}/one-on-one/",
+        "interest list form": f"/courses/{course.slug}/interest/",
+        "interest list with errors": f"/courses/{course.slug}/interest/",
         "one-on-one with errors": f"/courses/{course.slug}/one-on-one/",
         "training plan": f"/training-plan/{TrainingPlan.objects.first().token}/",
         "privacy notice": "/privacy/",
@@ -108,6 +111,25 @@ def public_pages(client) -> dict[str, str]:
         },
     )
     html["general enquiry received"] = client.get("/enquiries/thanks/").content.decode()
+    client.post(
+        f"/courses/{course.slug}/interest/",
+        {
+            "submission_token": uuid.uuid4(),
+            "name": "Asha Verma",
+            "email": "asha@example.com",
+            "phone": "+919812345678",
+            "months": [f"{month:%Y-%m}" for month in months_offered()[1:3]],
+            "track": "weekend",
+            "mode": "",
+            "time_zone": "Asia/Kolkata",
+            "consent": "on",
+            "shown_at": shown_form_stamp(),
+        },
+    )
+    html["interest received"] = client.get("/enquiries/thanks/").content.decode()
+    unsubscribe = f"/interest/{Interest.objects.latest('created_at').token}/unsubscribe/"
+    html["interest unsubscribe"] = client.get(unsubscribe).content.decode()
+    html["interest unsubscribed"] = client.post(unsubscribe).content.decode()
     place = WaitlistEntry.objects.filter(batch=full).first()
     html["waiting list place"] = client.get(f"/waiting-list/{place.token}/").content.decode()
     html["leave the waiting list"] = client.get(

@@ -94,6 +94,11 @@ REQUESTS = "/admin/enquiries/oneononerequest/"
 PLANS = "/admin/enquiries/trainingplan/"
 
 
+# Added by 0017: both see the demand board; Sales, who follow people up, may invite them.
+SCHEDULER_DEMAND_PERMISSIONS = {"enquiries.view_demand_board"}
+SALES_DEMAND_PERMISSIONS = {"enquiries.view_demand_board", "enquiries.invite_demand"}
+
+
 def change_url(changelist: str, obj) -> str:
     return f"{changelist}{obj.pk}/change/"
 
@@ -200,13 +205,17 @@ def granted(group_name: str) -> set[str]:
 @pytest.mark.django_db
 def test_migration_creates_the_scheduler_and_sales_groups_and_the_sales_rotation():
     assert granted("Scheduler") == (
-        SCHEDULER_PERMISSIONS | SCHEDULER_TRAINER_PERMISSIONS | SCHEDULER_PLAN_PERMISSIONS
+        SCHEDULER_PERMISSIONS
+        | SCHEDULER_TRAINER_PERMISSIONS
+        | SCHEDULER_PLAN_PERMISSIONS
+        | SCHEDULER_DEMAND_PERMISSIONS
     )
     assert granted("Sales") == (
         SALES_PERMISSIONS
         | SALES_SEAT_PERMISSIONS
         | SALES_TRAINER_PERMISSIONS
         | SALES_LEAD_PERMISSIONS
+        | SALES_DEMAND_PERMISSIONS
     )
     assert RoundRobinCursor.objects.filter(name="Sales").exists()
 

@@ -38,9 +38,9 @@ from courses.admin import MonthListFilter
 from courses.models import Batch
 from courses.time_zones import zone_abbreviation
 
-from .. import services
+from .. import demand, services
 from ..forms import LeadForm
-from ..models import Enquiry, Note
+from ..models import Enquiry, Interest, Note
 from ..phones import display_phone
 from ..resources import EnquiryResource
 from ..services import seats
@@ -187,6 +187,51 @@ class RepeatsFilter(admin.SimpleListFilter):
         if self.value() == "only":
             return queryset.filter(duplicate_of__isnull=False)
         return queryset
+
+
+class DemandCellFilter(admin.SimpleListFilter):
+    """The people behind one cell of the demand board (`?demand=<cell key>`): the very rows
+    its number counts (demand.enquiries_in_cell). Offered only when the board links here."""
+
+    title = "demand board cell"
+    parameter_name = "demand"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, "This cell of the demand board")] if value else []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        try:
+            key = demand.CellKey.parse(value)
+        except ValueError as error:
+            raise IncorrectLookupParameters(error) from error
+        return queryset.filter(pk__in=demand.enquiries_in_cell(key).values("pk"))
+
+
+class EnquiredSinceInviteFilter(admin.SimpleListFilter):
+    """`?invited=<batch id>`: enquiries about that batch from people staff invited to it,
+    made after the invitation (the demand board's "enquired since")."""
+
+    title = "enquired after an invitation"
+    parameter_name = "invited"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, "After the invitation to this batch")] if value else []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not (value.isascii() and value.isdigit() and len(value) <= 19):
+            raise IncorrectLookupParameters("not a batch id")
+        return queryset.filter(
+            batch_id=int(value),
+            pk__in=demand.enquired_since_invitation(batch_id=int(value)).values("pk"),
+        )
 
 
 # The change form
@@ -354,6 +399,8 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         "utm_source",
         RepeatsFilter,
         "created_at",
+        DemandCellFilter,
+        EnquiredSinceInviteFilter,
     ]
     list_select_related = ["course", "batch", "owner", "duplicate_of"]
     search_fields = ["reference", "name", "email", "phone"]
@@ -370,6 +417,8 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         "contact",
         "local_time",
         "seat",
+        "interest_wanted",
+        "time_zone",
         "consent_at",
         "consent_version",
         "consent_text",
@@ -393,7 +442,21 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Enquiry", {"fields": ["kind", "source", "entered_by_name", "course", "batch", "seat"]}),
+        (
+            "Enquiry",
+            {
+                "fields": [
+                    "kind",
+                    "source",
+                    "entered_by_name",
+                    "course",
+                    "batch",
+                    "seat",
+                    "interest_wanted",
+                    "time_zone",
+                ]
+            },
+        ),
         (
             "Learner",
             {"fields": ["name", "email", "phone", "contact", "local_time", "message"]},
@@ -525,6 +588,19 @@ class EnquiryAdmin(ExportMixin, SimpleHistoryAdmin):
         zone_name, source = known
         now = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(zone_name))
         return f"{now:%a %d %b %Y, %H:%M} {zone_abbreviation(now)} ({zone_name}, {source})"
+
+    @admin.display(description="interest list")
+    def interest_wanted(self, enquiry):
+        """For the interest list: the months, track and mode asked for, and if they left."""
+        item = Interest.objects.filter(enquiry=enquiry).prefetch_related("months").first()
+        if item is None:
+            return "—"
+        months = ", ".join(f"{month.month:%B %Y}" for month in item.months.all())
+        wanted = f"{months}; {item.get_track_display() or 'either track'}; "
+        wanted += item.get_mode_display() or "either mode"
+        if item.unsubscribed_at:
+            wanted += f" (left the list on {item.unsubscribed_at:%a %d %b %Y})"
+        return wanted
 
     @admin.display(description="repeat of", ordering="duplicate_of__created_at")
     def repeat_of(self, enquiry):

@@ -1,8 +1,9 @@
-"""The public forms: Enquire Now, the waiting list, one-on-one training, the contact page;
-and the scheduler's calendar filters, and the lead staff record in the admin."""
+"""The public forms: Enquire Now, the waiting list, one-on-one training, the contact page,
+the interest list; the scheduler's calendar filters, and the lead staff record in the admin."""
 
 from .calendar import CalendarFilterForm
 from .enquiry import ContactForm, EnquiryForm, WaitlistForm
+from .interest import InterestForm
 from .lead import LeadForm
 from .one_on_one import OneOnOneForm
 
@@ -10,6 +11,7 @@ __all__ = [
     "CalendarFilterForm",
     "ContactForm",
     "EnquiryForm",
+    "InterestForm",
     "LeadForm",
     "OneOnOneForm",
     "WaitlistForm",

@@ -256,3 +256,39 @@ def queue_follow_up_digest(*, owner, day, due, unsubscribe_url: str) -> Outgoing
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+
+
+def queue_new_batch(*, enquiry: Enquiry, batch, interest=None) -> OutgoingEmail:
+    """To someone who asked about the course: a batch that may suit them, with its Enquire
+    Now link. Someone on the interest list also gets the link that takes them off it, in the
+    body and as List-Unsubscribe (one click, RFC 8058)."""
+    enquire_url = (
+        absolute_url(reverse("enquiries:enquire", args=[batch.course.slug])) + f"?batch={batch.pk}"
+    )
+    unsubscribe_url = (
+        absolute_url(reverse("enquiries:interest_unsubscribe", args=[interest.token]))
+        if interest is not None
+        else ""
+    )
+    headers = (
+        {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        if unsubscribe_url
+        else {}
+    )
+    return queue_email(
+        kind=OutgoingEmail.Kind.INTEREST,
+        to=enquiry.email,
+        template="new_batch",
+        context={
+            "enquiry": enquiry,
+            "batch": batch,
+            "course": batch.course,
+            "enquire_url": enquire_url,
+            "unsubscribe_url": unsubscribe_url,
+        },
+        enquiry=enquiry,
+        headers=headers,
+    )

@@ -11,6 +11,7 @@ from .enquiry import (
     new_reference,
     new_token,
 )
+from .interest import BatchInvitation, Interest, InterestMonth, InterestQuerySet
 from .mail import OutgoingEmail
 from .one_on_one import OneOnOneRequest, PlanSession, TrainingPlan, Weekday
 from .reminders import DigestOptOut, FollowUpDigest, Reminder, reminder_lead
@@ -19,12 +20,16 @@ from .seats import Enrollment, EnrollmentQuerySet, WaitlistEntry, WaitlistEntryQ
 __all__ = [
     "REFERENCE_ALPHABET",
     "REFERENCE_LENGTH",
+    "BatchInvitation",
     "DigestOptOut",
     "Enquiry",
     "EnquiryQuerySet",
     "Enrollment",
     "EnrollmentQuerySet",
     "FollowUpDigest",
+    "Interest",
+    "InterestMonth",
+    "InterestQuerySet",
     "Note",
     "OneOnOneRequest",
     "OutgoingEmail",

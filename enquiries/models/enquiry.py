@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from courses.models import Batch, Course
+from courses.models import Batch, Course, validate_time_zone
 
 from ..phones import phone_time_zone, validate_e164
 
@@ -45,6 +45,7 @@ class Enquiry(models.Model):
         ONE_ON_ONE = "one_on_one", "One-on-one training"
         WAITING_LIST = "waitlist", "Waiting list of a full batch"
         GENERAL = "general", "General enquiry (contact page)"
+        INTEREST = "interest", "Interest list (tell me when a batch is scheduled)"
 
     # Kinds that name a batch.
     BATCH_KINDS = (Kind.BATCH, Kind.WAITING_LIST)
@@ -101,6 +102,13 @@ class Enquiry(models.Model):
         help_text="E.164, e.g. +919812345678.",
     )
     message = models.TextField(blank=True)
+    # The zone the learner picked (the interest form) or browsed in (the footer's picker).
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="The learner's IANA time zone, when known.",
+    )
     source = models.CharField(
         max_length=10,
         choices=Source,
@@ -228,11 +236,13 @@ class Enquiry(models.Model):
 
     def learner_time_zone(self) -> tuple[str, str] | None:
         """The learner's zone as best we know it, and where it comes from: the zone they gave
-        with a one-on-one request, else their phone number's (when its country has one zone),
-        else their batch's. Enquiries store no zone of their own."""
+        with a one-on-one request, else the one they picked or browsed in on the site, else
+        their phone number's (when its country has one zone), else their batch's."""
         request = getattr(self, "one_on_one_request", None)
         if request is not None:
             return request.timezone, "from their one-on-one request"
+        if self.time_zone:
+            return self.time_zone, "the zone they chose on the site"
         zone = phone_time_zone(self.phone) if self.phone else None
         if zone:
             return zone, "from their phone number"

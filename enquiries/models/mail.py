@@ -48,6 +48,7 @@ class OutgoingEmail(models.Model):
         SEAT_CONFIRMED = "seat_confirmed", "Seat confirmed"
         REMINDER = "reminder", "Session reminder"
         FOLLOW_UP_DIGEST = "follow_up_digest", "Follow-up digest"
+        INTEREST = "interest", "New batch for someone interested"
         OTHER = "other", "Other"
 
     kind = models.CharField(max_length=30, choices=Kind)
@@ -58,7 +59,8 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(max_length=200)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
-    # Extra headers (List-Unsubscribe for a staff digest); transactional emails have none.
+    # Extra headers (List-Unsubscribe for a staff digest or the interest list); transactional
+    # emails have none.
     headers = models.JSONField(default=dict, blank=True)
     # One attached file at most, kept as text: the .ics of a confirmed seat.
     attachment_name = models.CharField(max_length=100, blank=True)

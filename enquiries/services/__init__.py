@@ -6,7 +6,7 @@ one_on_one (training plans), privacy (a person's data: export, erasure, retentio
 trainers (who teaches a session: the per-session check under the trainer's lock).
 """
 
-from . import cancellation, intake, one_on_one, pipeline, privacy, seats, trainers
+from . import cancellation, intake, interest, one_on_one, pipeline, privacy, seats, trainers
 from .cancellation import cancel_batch
 from .intake import (
     Attribution,
@@ -54,6 +54,7 @@ __all__ = [
     "ensure_batch_open",
     "find_open_original",
     "intake",
+    "interest",
     "join_waiting_list",
     "next_sales_owner",
     "one_on_one",

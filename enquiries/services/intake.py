@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from courses import privacy
-from courses.models import Batch, Course
+from courses.models import Batch, Course, iana_time_zones
 
 from ..mail import notices
 from ..models import Enquiry, new_reference
@@ -72,6 +72,8 @@ def consent_shown(kind: str) -> str:
     """The sentence beside the consent box of the form that makes an enquiry of this kind."""
     if kind == Enquiry.Kind.WAITING_LIST:
         return privacy.WAITLIST_CONSENT
+    if kind == Enquiry.Kind.INTEREST:
+        return privacy.INTEREST_CONSENT
     return privacy.ENQUIRY_CONSENT
 
 
@@ -100,6 +102,7 @@ def submit_enquiry(
     source: str = Enquiry.Source.WEBSITE,
     entered_by: User | None = None,
     owner: User | None = None,
+    time_zone: str = "",
 ) -> Enquiry:
     """Record a learner's enquiry, once per submission token, and tell both sides.
 
@@ -116,6 +119,8 @@ def submit_enquiry(
     A lead staff record (a `source` other than the website: a call, a walk-in, …) passes the
     same checks and repeat detection, but no consent box was ticked, so none is recorded
     (`consented` is ignored); it is owned by `owner` if given, else by `entered_by`.
+    `time_zone` is the learner's IANA zone when known (the demand board groups learners
+    by it); any other value is dropped.
     """
     existing = Enquiry.objects.filter(submission_token=submission_token).first()
     if existing is not None:
@@ -145,6 +150,7 @@ def submit_enquiry(
         email=email.strip(),
         phone=phone,
         message=message.strip(),
+        time_zone=time_zone if time_zone in iana_time_zones() else "",
         consent_at=timezone.now() if from_site else None,
         consent_version=privacy.NOTICE_VERSION if from_site else "",
         consent_text=consent_shown(kind) if from_site else "",

@@ -36,8 +36,11 @@ from courses import privacy
 from courses.history import record_change
 
 from ..models import (
+    BatchInvitation,
     Enquiry,
     Enrollment,
+    Interest,
+    InterestMonth,
     Note,
     OneOnOneRequest,
     OutgoingEmail,
@@ -218,6 +221,11 @@ def export_person(*, email: str) -> dict[str, Any]:
         "one_on_one_requests": _rows(OneOnOneRequest.objects.filter(pk__in=records.requests)),
         "training_plans": _rows(TrainingPlan.objects.filter(pk__in=records.plans)),
         "plan_sessions": _rows(PlanSession.objects.filter(plan__in=records.plans)),
+        "interest_list": _rows(Interest.objects.filter(enquiry__in=records.enquiries)),
+        "interest_months": _rows(
+            InterestMonth.objects.filter(interest__enquiry__in=records.enquiries)
+        ),
+        "batch_invitations": _rows(BatchInvitation.objects.filter(enquiry__in=records.enquiries)),
         "emails": _rows(OutgoingEmail.objects.filter(pk__in=records.emails)),
         "history": history,
         "admin_log": _rows(records.admin_log()),
@@ -319,6 +327,11 @@ def _erase(records: PersonRecords, *, by: User | None, reason: str) -> None:
     for model, ids in ((WaitlistEntry, records.waitlist_entries), (TrainingPlan, records.plans)):
         for pk in model.objects.filter(pk__in=ids).values_list("pk", flat=True):
             model.objects.filter(pk=pk).update(token=new_token())
+    # Off the interest list, and its unsubscribe link stops working too.
+    for interest in Interest.objects.filter(enquiry__in=records.enquiries):
+        Interest.objects.filter(pk=interest.pk).update(
+            token=new_token(), unsubscribed_at=interest.unsubscribed_at or now
+        )
     for query in history.values():
         for row in query.exclude(history_change_reason__isnull=True).exclude(
             history_change_reason=""

@@ -18,7 +18,7 @@ and "Copy to next month" all come here.
 import datetime as dt
 import itertools
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,6 +30,7 @@ from icalendar import Event
 from courses import calendars
 from courses.history import record_change
 from courses.models import Batch, Course, Trainer, new_calendar_token
+from courses.services import PlannedBatch
 
 from ..models import PlanSession, TrainingPlan
 
@@ -203,9 +204,7 @@ def check_trainer_sessions(
             raise TrainerUnavailable(f"{trainer} does not teach {course.title}.")
         if not sessions:
             return
-        windows: dict[int, list[tuple[dt.time, dt.time]]] = {}
-        for row in trainer.availability.all():
-            windows.setdefault(row.weekday, []).append((row.start_time, row.end_time))
+        windows = _windows(trainer)
         leave = list(trainer.leave.all())
         for session in sessions:
             _check_available(trainer, session, windows=windows, leave=leave)
@@ -216,26 +215,40 @@ def check_trainer_sessions(
             exclude_batch=exclude_batch,
             exclude_plan=exclude_plan,
         )
-        for session in sessions:
-            for other in others:
-                if session.overlaps(other):
-                    raise TrainerClash(
-                        f"{trainer} already teaches {other.title} on "
-                        f"{other.when_for(trainer)}, which overlaps the session on "
-                        f"{session.when_for(trainer)}.",
-                        session=session,
-                        clashing=other,
-                    )
-        # Two sessions of the same batch or plan may not overlap each other either.
-        ordered = sorted(sessions, key=lambda session: session.starts_at)
-        for first, second in itertools.pairwise(ordered):
-            if first.overlaps(second):
+        _check_no_clash(trainer, sessions, others=others)
+
+
+def _windows(trainer: Trainer) -> dict[int, list[tuple[dt.time, dt.time]]]:
+    """The trainer's weekly availability: weekday → [(start, end)] in their zone."""
+    windows: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    for row in trainer.availability.all():
+        windows.setdefault(row.weekday, []).append((row.start_time, row.end_time))
+    return windows
+
+
+def _check_no_clash(trainer: Trainer, sessions: list[Session], *, others: list[Session]) -> None:
+    """Raise TrainerClash for the first session that overlaps one of `others` (the trainer's
+    other sessions) or another of `sessions`."""
+    for session in sessions:
+        for other in others:
+            if session.overlaps(other):
                 raise TrainerClash(
-                    f"The sessions on {first.when_for(trainer)} and {second.when_for(trainer)} "
-                    "overlap each other.",
-                    session=second,
-                    clashing=first,
+                    f"{trainer} already teaches {other.title} on "
+                    f"{other.when_for(trainer)}, which overlaps the session on "
+                    f"{session.when_for(trainer)}.",
+                    session=session,
+                    clashing=other,
                 )
+    # Two sessions of the same batch or plan may not overlap each other either.
+    ordered = sorted(sessions, key=lambda session: session.starts_at)
+    for first, second in itertools.pairwise(ordered):
+        if first.overlaps(second):
+            raise TrainerClash(
+                f"The sessions on {first.when_for(trainer)} and {second.when_for(trainer)} "
+                "overlap each other.",
+                session=second,
+                clashing=first,
+            )
 
 
 def _check_available(
@@ -270,6 +283,70 @@ def _check_available(
             f"{session.title} on {session.when_for(trainer)} is outside {trainer}'s "
             f"availability ({weekday}: {available}, {trainer.timezone})."
         )
+
+
+def pick_available_trainers(*, planned: Sequence[PlannedBatch]) -> list[Trainer | None]:
+    """For each planned batch (not saved), the trainer to propose: the first, by name, who
+    teaches its course and could take every one of its sessions (the same per-session check
+    as assigning: availability, leave, no clash with their other sessions), or None.
+
+    Nothing is locked or saved: the batch form checks again, under the lock, when it is saved.
+    A fixed number of queries however many batches and trainers (the demand board proposes
+    one per cell).
+    """
+    if not planned:
+        return []
+    wanted = [batch_sessions(item.to_batch()) for item in planned]
+    every = [session for sessions in wanted for session in sessions]
+    candidates = list(
+        Trainer.objects.filter(courses__in={item.course.pk for item in planned})
+        .distinct()
+        .order_by("name", "pk")
+        .prefetch_related("courses", "availability", "leave")
+    )
+    if not candidates or not every:
+        return [None] * len(planned)
+    taken: dict[int, list[Session]] = {}
+    for session in sessions_between(
+        starts=min(session.starts_at for session in every),
+        ends=max(session.ends_at for session in every),
+    ):
+        if session.trainer is not None:
+            taken.setdefault(session.trainer.pk, []).append(session)
+    return [
+        next(
+            (
+                trainer
+                for trainer in candidates
+                if _could_take(trainer, sessions, course=item.course, others=taken)
+            ),
+            None,
+        )
+        for item, sessions in zip(planned, wanted, strict=True)
+    ]
+
+
+def pick_available_trainer(*, planned: PlannedBatch) -> Trainer | None:
+    """The trainer to propose for one planned batch (see pick_available_trainers)."""
+    [trainer] = pick_available_trainers(planned=[planned])
+    return trainer
+
+
+def _could_take(
+    trainer: Trainer, sessions: list[Session], *, course: Course, others: dict[int, list[Session]]
+) -> bool:
+    """Whether the trainer (courses, availability and leave prefetched) passes the check for
+    these sessions, given every trainer's other sessions."""
+    if course.pk not in {taught.pk for taught in trainer.courses.all()}:
+        return False
+    windows, leave = _windows(trainer), list(trainer.leave.all())
+    try:
+        for session in sessions:
+            _check_available(trainer, session, windows=windows, leave=leave)
+        _check_no_clash(trainer, sessions, others=others.get(trainer.pk, []))
+    except TrainerError:
+        return False
+    return True
 
 
 def check_batch(*, batch: Batch) -> None:

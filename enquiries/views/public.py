@@ -2,15 +2,16 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from courses import rate_limits
+from courses import rate_limits, time_zones
 from courses.models import Batch, Course
 
 from .. import services
-from ..forms import ContactForm, EnquiryForm, WaitlistForm
+from ..forms import ContactForm, EnquiryForm, InterestForm, WaitlistForm
 from ..middleware import ATTRIBUTION_SESSION_KEY
-from ..models import Enquiry, WaitlistEntry
+from ..models import Enquiry, Interest, WaitlistEntry
 from ..services import seats
 from .private import private_page
 
@@ -87,6 +88,7 @@ def enquire(request: HttpRequest, slug: str) -> HttpResponse:
                     course=course,
                     batch=batch,
                     attribution=attribution(request, form),
+                    time_zone=viewer_time_zone(request),
                     **form.submission(),
                 )
             except rate_limits.RateLimited as error:
@@ -247,3 +249,58 @@ def offer_accept(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, "Your seat is confirmed. We look forward to seeing you.")
     return redirect("enquiries:waitlist_place", token=token)
+
+
+def viewer_time_zone(request: HttpRequest) -> str:
+    """The IANA zone the visitor picked in the footer, or "" (none, or "batch's zone only")."""
+    choice = time_zones.viewer_zone_choice(request)
+    return "" if choice == time_zones.BATCH_ZONE_ONLY else choice
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def interest(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "None of these suits you? Tell me when a new batch is scheduled": the interest list."""
+    course = get_object_or_404(Course.objects.published().select_related("category"), slug=slug)
+    refusal, limited = "", None
+    if request.method == "POST":
+        form = InterestForm(request.POST)
+        if form.is_valid():
+            try:
+                count_submission(request, form, name="interest")
+                enquiry = services.interest.register_interest(
+                    course=course, attribution=attribution(request, form), **form.submission()
+                )
+            except rate_limits.RateLimited as error:
+                limited = error
+            except services.EnquiryRefused as error:
+                refusal = str(error)
+            else:
+                request.session[RECEIVED_SESSION_KEY] = enquiry.reference
+                return redirect("enquiries:received")
+    else:
+        form = InterestForm(
+            initial={"came_from": request.headers.get("referer", "")[:500]},
+            viewer_zone=viewer_time_zone(request),
+        )
+    return render_form(
+        request,
+        "enquiries/interest.html",
+        {"course": course, "form": form, "refusal": refusal},
+        limited,
+    )
+
+
+def _interest_or_404(token: str) -> Interest:
+    return get_object_or_404(Interest.objects.select_related("enquiry__course"), token=token)
+
+
+@csrf_exempt  # RFC 8058 one-click: the mail program POSTs without our form; the token suffices
+@require_http_methods(["GET", "HEAD", "POST"])
+@private_page
+def interest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The email's "stop these emails" link: a page with a button (a mail scanner following
+    the link changes nothing); the button, or a mail program's one-click POST, unsubscribes."""
+    item = _interest_or_404(token)
+    if request.method == "POST":
+        item = services.interest.unsubscribe(token=token) or item
+    return render(request, "enquiries/interest_unsubscribe.html", {"interest": item})

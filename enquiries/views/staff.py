@@ -4,21 +4,26 @@ import datetime as dt
 import math
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from courses.models import Trainer
+from courses.models import Batch, Trainer
 from courses.services import next_month
 
-from .. import dashboard
+from .. import dashboard, demand
 from ..forms import CalendarFilterForm
-from ..services import trainers
+from ..services import interest, trainers
+
+BOARD_PERMISSION = "enquiries.view_demand_board"
+INVITE_PERMISSION = "enquiries.invite_demand"
 
 
 @staff_member_required
@@ -69,6 +74,50 @@ def staff_calendar(request: HttpRequest) -> TemplateResponse:
         "can_see_plans": request.user.has_perm("enquiries.view_trainingplan"),
     }
     return TemplateResponse(request, "admin/calendar.html", context)
+
+
+@staff_member_required
+@require_safe
+def demand_board(request: HttpRequest) -> TemplateResponse:
+    """Open demand by course, month, track and mode, for Sales and Schedulers."""
+    if not request.user.has_perm(BOARD_PERMISSION):
+        raise PermissionDenied
+    context = {
+        **admin.site.each_context(request),
+        "title": "Demand board",
+        "board": demand.demand_board(pick_trainers=trainers.pick_available_trainers),
+        "may_see_people": request.user.has_perm("enquiries.view_enquiry"),
+        "may_invite": request.user.has_perm(INVITE_PERMISSION),
+    }
+    return TemplateResponse(request, "admin/demand.html", context)
+
+
+@staff_member_required
+@require_POST
+def demand_invite(request: HttpRequest) -> HttpResponse:
+    """ "Invite": email the people behind a cell about its published batch, once each."""
+    if not request.user.has_perm(INVITE_PERMISSION):
+        raise PermissionDenied
+    board = HttpResponseRedirect(reverse("staff-demand"))
+    try:
+        key = demand.CellKey.parse(request.POST.get("cell", ""))
+        batch_id = int(request.POST.get("batch", "")[:19])
+    except ValueError:
+        messages.error(request, "That cell or batch is not on the board any more.")
+        return board
+    batch = get_object_or_404(Batch.objects.select_related("course"), pk=batch_id)
+    try:
+        by = request.user if isinstance(request.user, User) else None
+        sent = interest.invite_cell(key=key, batch=batch, by=by)
+    except interest.InviteRefused as error:
+        messages.error(request, str(error))
+        return board
+    people = "person" if sent == 1 else "people"
+    messages.success(
+        request,
+        f"Invited {sent} {people} to {batch}; anyone told about this batch before was skipped.",
+    )
+    return board
 
 
 def locked_out(

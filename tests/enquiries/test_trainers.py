@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.db import connection
 
+from courses import services
 from courses.models import Batch, TrainerLeave
 from enquiries.services import trainers
 from tests.factories import make_batch, make_course, make_plan, make_trainer
@@ -400,3 +401,71 @@ def test_two_clashing_batches_assigned_at_once_get_the_trainer_only_once():
 
     assert outcomes == {"assigned": 1, "clash": len(batches) - 1}
     assert Batch.objects.filter(trainer=trainer).count() == 1
+
+
+# Proposing a trainer for a batch not yet saved (the demand board's "Plan a batch")
+
+
+def planned_january(course) -> services.PlannedBatch:
+    """Weekdays from Mon 4 Jan 2027 for four weeks, 10:00-12:00 London."""
+    return services.plan_batch(
+        course=course, month=dt.date(2027, 1, 1), track=Batch.Track.WEEKDAY, today=NOW.date()
+    )
+
+
+@pytest.fixture
+def london_course(course):
+    course.default_timezone = "Europe/London"
+    course.weekday_session_start, course.weekday_session_end = dt.time(10), dt.time(12)
+    course.save()
+    return course
+
+
+@pytest.mark.django_db
+def test_a_trainer_free_for_every_session_is_proposed(london_course, london_trainer):
+    make_trainer(name="Zed Later", courses=[london_course], timezone="Europe/London")
+    planned = planned_january(london_course)
+
+    assert trainers.pick_available_trainer(planned=planned) == london_trainer
+    assert not Batch.objects.exists()  # nothing is saved
+
+
+@pytest.mark.django_db
+def test_a_busy_unavailable_or_away_trainer_is_not_proposed(london_course, london_trainer):
+    plan = make_plan(course=london_course, sessions=[(utc(2027, 1, 13, 11), utc(2027, 1, 13, 12))])
+    trainers.assign_plan_trainer(plan=plan, trainer=london_trainer)  # Wed 13 Jan, 11:00 London
+    make_trainer(
+        name="Bo Afternoons",
+        courses=[london_course],
+        timezone="Europe/London",
+        days=WEEKDAYS,
+        hours=(dt.time(13), dt.time(20)),
+    )
+    away = make_trainer(name="Cy Away", courses=[london_course], timezone="Europe/London")
+    TrainerLeave.objects.create(
+        trainer=away, first_day=dt.date(2027, 1, 25), last_day=dt.date(2027, 1, 25)
+    )
+    make_trainer(name="Di Elsewhere", courses=[make_course()], timezone="Europe/London")
+    planned = planned_january(london_course)
+
+    assert trainers.pick_available_trainer(planned=planned) is None
+    free = make_trainer(name="Eve Free", courses=[london_course], timezone="Europe/London")
+    assert trainers.pick_available_trainers(planned=[planned, planned]) == [free, free]
+
+
+@pytest.mark.django_db
+def test_proposing_trainers_runs_the_same_queries_for_one_and_many_batches(
+    london_course, london_trainer, django_assert_num_queries
+):
+    make_batch(course=london_course, start_date=dt.date(2027, 1, 4), trainer=london_trainer)
+    one = [planned_january(london_course)]
+    many = [
+        services.plan_batch(course=london_course, month=month, track=track, today=NOW.date())
+        for month in (dt.date(2027, 1, 1), dt.date(2027, 2, 1), dt.date(2027, 3, 1))
+        for track in Batch.Track
+    ]
+    # The trainers, their courses, availability and leave; the batches and plan sessions.
+    with django_assert_num_queries(6):
+        trainers.pick_available_trainers(planned=one)
+    with django_assert_num_queries(6):
+        trainers.pick_available_trainers(planned=many)
