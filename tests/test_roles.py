@@ -280,9 +280,14 @@ def test_plan_roles_migration_can_be_reversed_and_run_again():
     )
     schema_editor = SimpleNamespace(connection=connection)
 
-    # The trainers' permissions (an earlier migration) stay through it.
-    scheduler = SCHEDULER_PERMISSIONS | SCHEDULER_TRAINER_PERMISSIONS
-    sales = SALES_PERMISSIONS | SALES_SEAT_PERMISSIONS | SALES_TRAINER_PERMISSIONS
+    # The trainers' and the demand board's permissions (other migrations) stay through it.
+    scheduler = SCHEDULER_PERMISSIONS | SCHEDULER_TRAINER_PERMISSIONS | SCHEDULER_DEMAND_PERMISSIONS
+    sales = (
+        SALES_PERMISSIONS
+        | SALES_SEAT_PERMISSIONS
+        | SALES_TRAINER_PERMISSIONS
+        | SALES_DEMAND_PERMISSIONS
+    )
 
     migration.revoke(state_apps, schema_editor)
     assert granted("Scheduler") == scheduler
