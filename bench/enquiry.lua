@@ -1,7 +1,8 @@
 -- The enquiry form's POST, as many different people sending it once each: every request
 -- a new name, address and submission token, with the CSRF token, cookie and time-trap stamp
 -- of one form shown earlier (bench/run.py fills in the values in braces).
-local sent = 0
+-- Each round starts where the last one ended ({first}), so no two requests share a token.
+local sent = {first}
 
 request = function()
   sent = sent + 1

@@ -282,7 +282,7 @@ def bench_enquiry(env: dict[str, str]) -> Post:
     )
     csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
     script = Path(tempfile.mkdtemp(prefix="batchwise-bench-")) / "enquiry.lua"
-    script.write_text(
+    template = (
         (ROOT / "bench" / "enquiry.lua")
         .read_text()
         .replace("{fields}", fields)  # URL-encoded: no quote or backslash in it
@@ -294,6 +294,7 @@ def bench_enquiry(env: dict[str, str]) -> Post:
     post = Post()
     before = stored_enquiries(env)[0]
     for number in range(1, ROUNDS + 1):
+        script.write_text(template.replace("{first}", str(number * 10_000_000)))
         rate, errors, completed = wrk(ENQUIRY_PATH, script=script)
         post.rounds.append(rate)
         post.completed += completed
