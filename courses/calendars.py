@@ -17,7 +17,7 @@ drops a cancelled batch on its next refresh.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils.dateformat import format as date_format
@@ -25,8 +25,7 @@ from icalendar import Calendar, Event, vRecur
 from icalendar.enums import STATUS
 
 from .models import Batch
-from .site import absolute_url as site_absolute_url
-from .site import site_host
+from .site import absolute_url, site_host
 
 # Subscribed calendars (a course's batches, the schedule) are fetched again at most this often.
 REFRESH_INTERVAL = dt.timedelta(hours=12)
@@ -47,19 +46,12 @@ SEQUENCE_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 # VTIMEZONE definitions cover the calendar's dates plus this margin on both sides.
 TIME_ZONE_MARGIN = dt.timedelta(days=7)
 
-AbsoluteUrl = Callable[[str], str]
 
 DATE = "D j M Y"  # Mon 4 Jan 2027, as on the pages
 
 
-def calendar_host() -> str:
-    """The host in event UIDs: the site's configured address, so UIDs never depend on the
-    host name a particular request happened to use."""
-    return site_host()
-
-
 def batch_uid(batch: Batch) -> str:
-    return f"batch-{batch.pk}@{calendar_host()}"
+    return f"batch-{batch.pk}@{site_host()}"
 
 
 def batch_last_changed(batch: Batch) -> dt.datetime:
@@ -108,7 +100,7 @@ def batch_description(batch: Batch, *, course_url: str, joining_details: bool = 
     return "\n".join(lines)
 
 
-def batch_event(batch: Batch, *, absolute_url: AbsoluteUrl, joining_details: bool = False) -> Event:
+def batch_event(batch: Batch, *, joining_details: bool = False) -> Event:
     """The batch's sessions as one weekly-recurring event in the batch's own time zone.
 
     `joining_details` only for a learner with a confirmed seat: the public feeds never carry
@@ -150,7 +142,7 @@ def new_calendar(*, name: str, key: str, page_url: str, feed_url: str) -> Calend
     return Calendar.new(
         prodid=f"-//{settings.SITE_NAME}//Batch schedule//EN",
         name=name,
-        uid=f"{key}@{calendar_host()}",
+        uid=f"{key}@{site_host()}",
         method="PUBLISH",
         url=page_url,
         source=feed_url,
@@ -165,7 +157,6 @@ def batches_calendar(
     key: str,
     page_url: str,
     feed_url: str,
-    absolute_url: AbsoluteUrl,
 ) -> bytes:
     """An iCalendar file with one event per batch and the time zones those events use.
 
@@ -175,7 +166,7 @@ def batches_calendar(
     batches = list(batches)
     calendar = new_calendar(name=name, key=key, page_url=page_url, feed_url=feed_url)
     for batch in batches:
-        calendar.add_component(batch_event(batch, absolute_url=absolute_url))
+        calendar.add_component(batch_event(batch))
     if batches:
         calendar.add_missing_timezones(
             first_date=min(batch.start_date for batch in batches) - TIME_ZONE_MARGIN,
@@ -191,10 +182,10 @@ def seat_calendar(batch: Batch) -> bytes:
     calendar = Calendar.new(
         prodid=f"-//{settings.SITE_NAME}//Batch schedule//EN",
         name=batch_summary(batch),
-        uid=f"seat-batch-{batch.pk}@{calendar_host()}",
+        uid=f"seat-batch-{batch.pk}@{site_host()}",
         method="PUBLISH",
     )
-    calendar.add_component(batch_event(batch, absolute_url=site_absolute_url, joining_details=True))
+    calendar.add_component(batch_event(batch, joining_details=True))
     calendar.add_missing_timezones(
         first_date=batch.start_date - TIME_ZONE_MARGIN,
         last_date=batch.end_date + TIME_ZONE_MARGIN,

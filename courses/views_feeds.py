@@ -40,7 +40,6 @@ def batch_calendar(request: HttpRequest, pk: int) -> HttpResponse:
         key=f"batch-{batch.pk}-calendar",
         page_url=absolute_url(course.get_absolute_url()),
         feed_url=absolute_url(request.path),
-        absolute_url=absolute_url,
     )
     return ics_response(
         content, filename=f"{course.slug}-{batch.track}-{batch.start_date:%Y-%m-%d}.ics"
@@ -61,7 +60,6 @@ def course_calendar(request: HttpRequest, slug: str) -> HttpResponse:
         key=f"course-{course.pk}-calendar",
         page_url=absolute_url(course.get_absolute_url()),
         feed_url=absolute_url(request.path),
-        absolute_url=absolute_url,
     )
     return ics_response(content, filename=f"{course.slug}-batches.ics")
 
@@ -89,7 +87,6 @@ def schedule_calendar(request: HttpRequest) -> HttpResponse:
         key="schedule-calendar" + (f"?{query}" if query else ""),
         page_url=absolute_url(reverse("courses:schedule") + (f"?{query}" if query else "")),
         feed_url=absolute_url(feed_path),
-        absolute_url=absolute_url,
     )
     return ics_response(content, filename=f"{slugify(settings.SITE_NAME)}-schedule.ics")
 

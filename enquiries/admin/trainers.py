@@ -2,7 +2,6 @@
 and the hook through which the catalog admin gives new batches a trainer
 (services.trainers, the one check of a trainer's sessions)."""
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.html import format_html
 
 from courses import admin as courses_admin
 from courses.models import Batch, Course, Trainer, TrainerAvailability, TrainerLeave
+from courses.site import absolute_url
 
 from ..services import trainers
 from .common import count_of
@@ -40,8 +40,8 @@ class LeaveInline(admin.TabularInline):
 
 
 def calendar_feed_url(trainer: Trainer) -> str:
-    return settings.SITE_URL + reverse(
-        "enquiries:trainer_calendar", kwargs={"token": trainer.calendar_token}
+    return absolute_url(
+        reverse("enquiries:trainer_calendar", kwargs={"token": trainer.calendar_token})
     )
 
 

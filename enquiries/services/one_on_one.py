@@ -468,12 +468,8 @@ def plan_revision(plan: TrainingPlan) -> int:
     return max(plan.history.count() - 1, 0)
 
 
-def calendar_host() -> str:
-    return site_host()
-
-
 def session_uid(plan: TrainingPlan, session: PlanSession) -> str:
-    return f"plan-{plan.pk}-session-{session.pk}@{calendar_host()}"
+    return f"plan-{plan.pk}-session-{session.pk}@{site_host()}"
 
 
 def plan_calendar(plan: TrainingPlan, sessions: list[PlanSession]) -> bytes:
@@ -491,7 +487,7 @@ def plan_calendar(plan: TrainingPlan, sessions: list[PlanSession]) -> bytes:
     calendar = Calendar.new(
         prodid=f"-//{settings.SITE_NAME}//Training plan//EN",
         name=f"{course.title}: one-on-one training",
-        uid=f"plan-{plan.pk}@{calendar_host()}",
+        uid=f"plan-{plan.pk}@{site_host()}",
         method="PUBLISH",
     )
     # The file is the learner's own (behind their private link): it may say how to join.

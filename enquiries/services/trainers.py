@@ -21,7 +21,6 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import dateformat
@@ -31,6 +30,7 @@ from courses import calendars
 from courses.history import record_change
 from courses.models import Batch, Course, Trainer, new_calendar_token
 from courses.services import PlannedBatch
+from courses.site import site_host
 
 from ..models import PlanSession, TrainingPlan
 
@@ -464,13 +464,11 @@ def trainer_calendar(*, trainer: Trainer, now: dt.datetime, feed_url: str, page_
         feed_url=feed_url,
     )
     for batch in batches:
-        calendar.add_component(
-            calendars.batch_event(batch, absolute_url=lambda path: settings.SITE_URL + path)
-        )
+        calendar.add_component(calendars.batch_event(batch))
     for row in rows:
         calendar.add_component(
             Event.new(
-                uid=f"trainer-session-{row.pk}@{calendars.calendar_host()}",
+                uid=f"trainer-session-{row.pk}@{site_host()}",
                 summary=plan_title(row.plan),
                 start=row.starts_at,
                 end=row.ends_at,

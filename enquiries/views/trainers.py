@@ -1,6 +1,5 @@
 """A trainer's private calendar feed (.ics): their batches and one-on-one sessions."""
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -8,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from courses.models import Trainer
+from courses.site import absolute_url
 
 from ..services import trainers
 from .private import private_page
@@ -17,13 +17,13 @@ from .private import private_page
 @private_page
 def trainer_calendar(request: HttpRequest, token: str) -> HttpResponse:
     trainer = get_object_or_404(Trainer, calendar_token=token)
-    feed_url = settings.SITE_URL + reverse("enquiries:trainer_calendar", kwargs={"token": token})
+    feed_url = absolute_url(reverse("enquiries:trainer_calendar", kwargs={"token": token}))
     response = HttpResponse(
         trainers.trainer_calendar(
             trainer=trainer,
             now=timezone.now(),
             feed_url=feed_url,
-            page_url=settings.SITE_URL + reverse("courses:schedule"),
+            page_url=absolute_url(reverse("courses:schedule")),
         ),
         content_type="text/calendar; charset=utf-8",
     )
