@@ -5,7 +5,7 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -99,17 +99,11 @@ class CourseQuerySet(CatalogQuerySet):
         return self.filter(Q(*matches, _connector=Q.OR))
 
     def with_next_batch(self):
-        """Annotate the start date of each course's next batch open to the public."""
+        """Annotate the start date of each course's next batch open to the public: one
+        index lookup per course (batch_course_start), whatever the number of batches."""
         next_batches = Batch.objects.open_for_enquiry().filter(course=OuterRef("pk"))
         return self.annotate(
-            next_batch_start=Subquery(next_batches.order_by("start_date").values("start_date")[:1]),
-            upcoming_batch_count=Subquery(
-                next_batches.order_by()
-                .values("course")
-                .annotate(count=models.Count("pk"))
-                .values("count")[:1],
-                output_field=IntegerField(),
-            ),
+            next_batch_start=Subquery(next_batches.order_by("start_date").values("start_date")[:1])
         )
 
 

@@ -1,4 +1,8 @@
+import os
+import uuid
+
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
@@ -68,3 +72,30 @@ def _collected_static_files(tmp_path_factory):
     with override_settings(STATIC_ROOT=static_root):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield
+
+
+TEST_REDIS_URL = os.environ.get("BATCHWISE_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on the test Redis (db 1) through production's backend, under a key
+    prefix of this test's own; the catalog's version is kept there too, as in production."""
+    connection = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except redis.ConnectionError:
+        pytest.skip(f"Redis is not reachable at {TEST_REDIS_URL}.")
+    prefix = f"batchwise-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.redis_cache.RedisCache",
+            "LOCATION": TEST_REDIS_URL,
+            "KEY_PREFIX": prefix,
+        },
+        "fragments": settings.CACHES["fragments"],
+    }
+    yield prefix
+    for key in connection.scan_iter(f"{prefix}:*"):
+        connection.delete(key)
+    connection.close()

@@ -232,7 +232,7 @@ def test_health_is_503_when_the_database_is_unreachable(client, database_down, c
 def test_health_is_503_when_the_cache_is_unreachable(client, settings, caplog):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.redis_cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
         }
     }

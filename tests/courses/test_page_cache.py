@@ -297,3 +297,24 @@ def test_the_schedule_pages_on_by_month_with_shareable_urls(client):
     assert 'href="?month=2027-02" rel="next">February 2027 (4 batches) →</a>' in first
     assert february.count("?batch=") == 4
     assert 'href="?month=2027-01" rel="prev">← January 2027</a>' in february
+
+
+# Over Redis, as production runs it
+
+
+@pytest.mark.django_db
+def test_over_redis_a_page_is_served_without_a_query_until_a_seat_is_taken(
+    client, redis_cache, batch
+):
+    assert versions.in_default_cache()  # the version beside the pages, one round trip
+    assert "3 seats left" in client.get("/schedule/").content.decode()
+    cached, page = served_from_cache(client, "/schedule/")
+    assert cached
+    assert "3 seats left" in page.decode()
+
+    enroll(batch=batch, learner=Learner(name="Asha Rao", email="asha@example.com"))
+
+    cached, page = served_from_cache(client, "/schedule/")
+    assert not cached
+    assert "2 seats left" in page.decode()
+    assert served_from_cache(client, "/schedule/")[0]

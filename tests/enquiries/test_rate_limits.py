@@ -2,7 +2,6 @@
 that every process shares, answered with the same form, what was typed and a 429."""
 
 import datetime as dt
-import os
 import threading
 import uuid
 
@@ -18,10 +17,10 @@ from courses.time_zones import VIEWER_TZ_COOKIE
 from enquiries.models import Enquiry, OneOnOneRequest, OutgoingEmail, WaitlistEntry
 from enquiries.services import seats
 from tests.enquiries.test_one_on_one import typed as one_on_one_typed
+from tests.conftest import TEST_REDIS_URL
 from tests.factories import make_batch, make_course, shown_form_stamp
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)  # a Monday; the one-on-one form's today
-TEST_REDIS_URL = os.environ.get("BATCHWISE_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
 
 
 @pytest.fixture(autouse=True)
@@ -363,28 +362,6 @@ def test_a_mistyped_rate_stops_start_up(settings, text):
 
 
 # Shared by every process
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """The default cache on the test Redis (db 1), under a key prefix of this test's own."""
-    connection = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"Redis is not reachable at {TEST_REDIS_URL}.")
-    prefix = f"batchwise-test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": TEST_REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    yield prefix
-    for key in connection.scan_iter(f"{prefix}:*"):
-        connection.delete(key)
-    connection.close()
 
 
 def test_two_cache_clients_share_the_counts(redis_cache, rf, settings):
