@@ -10,12 +10,13 @@ loaded and grown to N upcoming batches (bench/grow.py), `check_seats` run; then 
 recycling) and production settings on a spare port (BENCH_PORT, default 8766), with Redis as
 the shared cache (BENCH_REDIS_URL, default database 15 of the local Redis, emptied first), and
 `wrk -t1 -c8 -d10s` against each page in turn, BENCH_ROUNDS (3) rounds of BENCH_DURATION (10s),
-with the headers a browser sends (gzip accepted): once with the page cache on, once with it
-off (BATCHWISE_PAGE_CACHE=0). At N = 200 also the enquiry form's POST (bench/enquiry.lua: a
-new person and submission token each request). Each median requests per second is divided
-by the hello-world view's (`/__hello__/`, on with BATCHWISE_BENCH_HELLO) measured in the same
-process. Writes docs/benchmarks.md: the machine, the date, the issue's targets with the
-measured values, and every round.
+with the headers a browser sends (gzip accepted): with the page cache on; with it off
+(BATCHWISE_PAGE_CACHE=0, the fragments kept); and rendered whole each time (the fragments off
+too, BATCHWISE_FRAGMENT_CACHE=0), which the growth is measured on. At N = 200 also the
+enquiry form's POST (bench/enquiry.lua: a new person and submission token each request).
+Each median requests per second is divided by the hello-world view's (`/__hello__/`, on with
+BATCHWISE_BENCH_HELLO) measured in the same process. Writes docs/benchmarks.md: the machine,
+the date, the issue's targets with the measured values, and every round.
 """
 
 import contextlib
@@ -109,11 +110,15 @@ class Size:
     batches: int
     pages: dict[str, Page] = field(default_factory=dict)  # the page cache on
     uncached: dict[str, Page] = field(default_factory=dict)  # BATCHWISE_PAGE_CACHE=0
+    rendered: dict[str, Page] = field(default_factory=dict)  # and BATCHWISE_FRAGMENT_CACHE=0
     enquiry: Post | None = None
     rss_mb: list[float] = field(default_factory=list)
 
-    def ratio(self, name: str, *, cached: bool = True) -> float:
-        pages = self.pages if cached else self.uncached
+    def modes(self) -> list[tuple[str, dict[str, Page]]]:
+        return [("cached", self.pages), ("uncached", self.uncached), ("rendered", self.rendered)]
+
+    def ratio(self, name: str, mode: str = "cached") -> float:
+        pages = dict(self.modes())[mode]
         return pages[name].rate / pages["hello-world"].rate
 
 
@@ -313,6 +318,9 @@ def bench_size(env: dict[str, str], batches: int) -> Size:
     if int(listed) != batches:
         sys.exit(f"The schedule lists {listed} upcoming batches, not {batches}.")
     manage(env, "check_seats")
+    # The planner's statistics, as autovacuum keeps them on a live database.
+    with psycopg.connect(f"{POSTGRES}/{DATABASE}", autocommit=True) as database:
+        database.execute("VACUUM ANALYZE")
     size = Size(batches)
     empty_redis()
     with gunicorn(env) as server:
@@ -322,6 +330,9 @@ def bench_size(env: dict[str, str], batches: int) -> Size:
         size.rss_mb = worker_rss_mb(server.pid)
     with gunicorn(env | {"BATCHWISE_PAGE_CACHE": "0"}) as server:
         size.uncached = measure_pages(batches, "uncached")
+        size.rss_mb += worker_rss_mb(server.pid)
+    with gunicorn(env | {"BATCHWISE_PAGE_CACHE": "0", "BATCHWISE_FRAGMENT_CACHE": "0"}) as server:
+        size.rendered = measure_pages(batches, "rendered")
         size.rss_mb += worker_rss_mb(server.pid)
     return size
 
@@ -392,8 +403,11 @@ def report(sizes: list[Size], started: dt.datetime) -> str:
         "config/gunicorn.conf.py without the access log and without recycling workers),",
         "`DJANGO_DEBUG` off, static files collected, rate limits off",
         "(`BATCHWISE_RATE_LIMITS_ENABLED=0`), Redis as the shared cache (`REDIS_URL`, emptied",
-        "before each N). Each N is measured twice, by a fresh gunicorn each time: with the page",
-        "cache on (the default) and with `BATCHWISE_PAGE_CACHE=0`.",
+        "before each N, statistics gathered with `VACUUM ANALYZE`). Each N is measured three",
+        "times, by a fresh gunicorn each time: with the page cache on (the default); with",
+        '`BATCHWISE_PAGE_CACHE=0` ("uncached": no stored pages, the fragments kept by the',
+        'catalog\'s version); and with `BATCHWISE_FRAGMENT_CACHE=0` too ("rendered": every page',
+        "rendered whole, every query run, each time).",
         f"`wrk {' '.join(WRK_ARGS)}` with `Accept-Encoding: gzip, deflate, br` as a browser",
         f"sends it, {ROUNDS} round(s) per page, pages taken in turn each round; the median round",
         "counts. The hello-world view (`/__hello__/`, served only with `BATCHWISE_BENCH_HELLO=1`)",
@@ -415,17 +429,17 @@ def report(sizes: list[Size], started: dt.datetime) -> str:
                 f"visitor gets it | {ratio:.3f}× | {verdict(ratio >= RATIO_TARGET)} |"
             )
         for name in PUBLIC:
-            ratio = middle.ratio(name, cached=False)
+            ratio = middle.ratio(name, "uncached")
             lines.append(
                 f"| `{PAGES[name]}` ≥ {RATIO_NO_CACHE_TARGET}× hello-world at N = 200, page "
                 f"cache off | {ratio:.3f}× | {verdict(ratio >= RATIO_NO_CACHE_TARGET)} |"
             )
     if small and large:
         for name in PUBLIC:
-            times = growth(small.uncached[name], large.uncached[name])
+            times = growth(small.rendered[name], large.rendered[name])
             lines.append(
                 f"| `{PAGES[name]}`: time per page from N = 50 to 1,000 grows < "
-                f"{GROWTH_TARGET}× (page cache off: the page rendered each time) | {times:.2f}× | "
+                f"{GROWTH_TARGET}× (rendered whole each time) | {times:.2f}× | "
                 f"{verdict(times < GROWTH_TARGET)} |"
             )
     for name in PUBLIC:
@@ -480,16 +494,20 @@ def report(sizes: list[Size], started: dt.datetime) -> str:
         "",
         "## Results",
         "",
-        "| N | page | HTML | gzipped | cached: req/s | ratio | uncached: req/s | ratio |",
-        "|---|---|---|---|---|---|---|---|",
+        "| N | page | HTML | gzipped | cached: req/s | ratio | uncached: req/s | ratio "
+        "| rendered: req/s | ratio |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size in sizes:
         for name, page in size.pages.items():
-            uncached = size.uncached[name]
             lines.append(
                 f"| {size.batches} | `{PAGES[name]}` | {in_bytes(page.html)} | "
-                f"{in_bytes(page.gzipped)} | {page.rate:.1f} | {size.ratio(name):.3f} | "
-                f"{uncached.rate:.1f} | {size.ratio(name, cached=False):.3f} |"
+                f"{in_bytes(page.gzipped)} | "
+                + " | ".join(
+                    f"{pages[name].rate:.1f} | {size.ratio(name, mode):.3f}"
+                    for mode, pages in size.modes()
+                )
+                + " |"
             )
     if post:
         lines += [
@@ -500,13 +518,16 @@ def report(sizes: list[Size], started: dt.datetime) -> str:
             "(a request wrk cut off at the end of a round may still have been stored).",
         ]
     if small and large:
-        lines += ["", "Time per page, N = 1,000 against N = 50 (cached / uncached):", ""]
+        lines += ["", "Time per page, N = 1,000 against N = 50 (cached / uncached / rendered):", ""]
         for name in PAGES:
             lines.append(
-                f"- `{PAGES[name]}`: {growth(small.pages[name], large.pages[name]):.2f}× / "
-                f"{growth(small.uncached[name], large.uncached[name]):.2f}×"
+                f"- `{PAGES[name]}`: "
+                + " / ".join(
+                    f"{growth(dict(small.modes())[mode][name], pages[name]):.2f}×"
+                    for mode, pages in large.modes()
+                )
             )
-    lines += ["", "Worker RSS after each size's runs, cached then uncached (MB):", ""]
+    lines += ["", "Worker RSS after each size's runs, cached, uncached, rendered (MB):", ""]
     for size in sizes:
         lines.append(f"- N = {size.batches}: " + ", ".join(f"{mb:.0f}" for mb in size.rss_mb))
     lines += ["", "## Raw rounds (requests per second)", ""]
@@ -517,7 +538,7 @@ def report(sizes: list[Size], started: dt.datetime) -> str:
         "|---|---|---|" + "---|" * ROUNDS + "---|",
     ]
     for size in sizes:
-        for mode, pages in (("cached", size.pages), ("uncached", size.uncached)):
+        for mode, pages in size.modes():
             for name, page in pages.items():
                 lines.append(
                     f"| {size.batches} | {mode} | `{PAGES[name]}` | "

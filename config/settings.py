@@ -385,6 +385,9 @@ BATCHWISE_RATE_LIMITS_ENABLED = env_bool("BATCHWISE_RATE_LIMITS_ENABLED", defaul
 # 304s and the shared Cache-Control stay either way), how long an unasked-for copy is kept,
 # and how long a proxy or CDN may serve one without asking.
 BATCHWISE_PAGE_CACHE = env_bool("BATCHWISE_PAGE_CACHE", default=True)
+# The kept fragments of those pages (courses/templatetags/catalog_cache.py): off, every page
+# is rendered whole each time (measuring, or looking into a template).
+BATCHWISE_FRAGMENT_CACHE = env_bool("BATCHWISE_FRAGMENT_CACHE", default=True)
 BATCHWISE_PAGE_CACHE_SECONDS = int(os.environ.get("BATCHWISE_PAGE_CACHE_SECONDS", "600"))
 BATCHWISE_SHARED_CACHE_SECONDS = int(os.environ.get("BATCHWISE_SHARED_CACHE_SECONDS", "30"))
 # What names this deploy in the page cache's keys; by default a digest of the code,

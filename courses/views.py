@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 
 from . import privacy
 from .content import course_page_content
@@ -19,6 +20,7 @@ NEXT_BATCHES_ON_HOME = 6
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
+    # QuerySets are lazy: while the page's fragment is kept, neither is run.
     courses = (Course.objects.published().select_related("category").with_next_batch())[
         :FEATURED_COURSES
     ]
@@ -28,6 +30,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def course_list(request: HttpRequest) -> HttpResponse:
+    """The catalog, searched and by category; read only when its fragments are not kept."""
+    return render(
+        request,
+        "courses/course_list.html",
+        {"listing": SimpleLazyObject(lambda: course_listing(request))},
+    )
+
+
+def course_listing(request: HttpRequest) -> dict:
     categories = list(
         Category.objects.annotate(
             course_count=Count("courses", filter=Q(courses__is_published=True))
@@ -42,36 +53,39 @@ def course_list(request: HttpRequest) -> HttpResponse:
         courses = courses.filter(category__slug=category_slug)
     page = Paginator(courses.with_next_batch(), COURSES_PER_PAGE).get_page(request.GET.get("page"))
     selected_category = next((c for c in categories if c.slug == category_slug), None)
-    return render(
-        request,
-        "courses/course_list.html",
-        {
-            "form": form,
-            "page": page,
-            "categories": categories,
-            "query": query,
-            "selected_category": selected_category,
-        },
-    )
+    return {
+        "form": form,
+        "page": page,
+        "categories": categories,
+        "query": query,
+        "selected_category": selected_category,
+    }
 
 
 @public_page
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The course and, worked out only when its fragment is not kept, its dates and content."""
     course = get_object_or_404(Course.objects.published().select_related("category"), slug=slug)
-    months, more_batches = coming_months(course.batches.open_for_enquiry().for_schedule())
-    content = course_page_content(course)
     return render(
         request,
         "courses/course_detail.html",
         {
             "course": course,
-            "months": months,
-            "more_batches": more_batches,
-            "content": content,
-            "faqs": content.faqs,
+            "details": SimpleLazyObject(lambda: course_details(course)),
             "show_trainers": settings.BATCHWISE_SHOW_TRAINERS,
         },
     )
+
+
+def course_details(course: Course) -> dict:
+    months, more_batches = coming_months(course.batches.open_for_enquiry().for_schedule())
+    content = course_page_content(course)
+    return {
+        "months": months,
+        "more_batches": more_batches,
+        "content": content,
+        "faqs": content.faqs,
+    }
 
 
 @public_page
@@ -127,7 +141,18 @@ def query_with(request: HttpRequest, **changes: str | None) -> str:
 
 @public_page
 def schedule(request: HttpRequest) -> HttpResponse:
-    """One month of the schedule at a time, the months with batches listed to page on."""
+    """One month of the schedule at a time, the months with batches listed to page on.
+
+    The listing is worked out only when the page's fragment must be rendered: a fragment
+    kept for this URL, zone and catalog version serves it without a query."""
+    return render(
+        request,
+        "courses/schedule.html",
+        {"listing": SimpleLazyObject(lambda: schedule_listing(request))},
+    )
+
+
+def schedule_listing(request: HttpRequest) -> dict:
     form, filters = schedule_filters(request)
     asked_month = filters.pop("month", None)
     matching = Batch.objects.open_for_enquiry().matching(**filters)
@@ -146,28 +171,22 @@ def schedule(request: HttpRequest) -> HttpResponse:
     ]
     earlier = [link for link in month_links if shown.month and link["month"] < shown.month]
     later = [link for link in month_links if shown.month and link["month"] > shown.month]
-    return render(
-        request,
-        "courses/schedule.html",
-        {
-            "form": form,
-            "shown": shown,
-            "batches": batches,
-            "month_links": month_links,
-            "previous_month": earlier[-1] if earlier else None,
-            "next_month": later[0] if later else None,
-            "page_urls": {
-                "previous": query_with(request, page=str(shown.page_number - 1)),
-                "next": query_with(request, page=str(shown.page_number + 1)),
-            },
-            # With a month asked for, the batches of that month; else of every month.
-            "batch_count": (
-                shown.batches_in_month if asked_month else sum(c for _, c in month_counts)
-            ),
-            "spans_months": 0 if asked_month else len(month_counts),
-            "is_filtered": bool(filters or asked_month),
+    return {
+        "form": form,
+        "shown": shown,
+        "batches": batches,
+        "month_links": month_links,
+        "previous_month": earlier[-1] if earlier else None,
+        "next_month": later[0] if later else None,
+        "page_urls": {
+            "previous": query_with(request, page=str(shown.page_number - 1)),
+            "next": query_with(request, page=str(shown.page_number + 1)),
         },
-    )
+        # With a month asked for, the batches of that month; else of every month.
+        "batch_count": (shown.batches_in_month if asked_month else sum(c for _, c in month_counts)),
+        "spans_months": 0 if asked_month else len(month_counts),
+        "is_filtered": bool(filters or asked_month),
+    }
 
 
 @public_page

@@ -2,8 +2,8 @@
 
 Each test loads its page with 5 rows and again with 100, counts the queries both times, checks
 that they match the pinned number and that the page really shows the rows. Public pages stay
-within five queries. They count the views' own queries, so the page cache is off here; a
-page served from it runs none (tests/courses/test_page_cache.py).
+within five queries. They count the views' own queries, so the page cache and the kept
+fragments are off here; a page served from either runs none (tests/courses/test_page_cache.py).
 """
 
 import datetime as dt
@@ -52,6 +52,7 @@ TIME_ZONES = ["Asia/Kolkata", "Europe/London", "America/New_York"]
 @pytest.fixture(autouse=True)
 def _page_cache_off(settings):
     settings.BATCHWISE_PAGE_CACHE = False
+    settings.BATCHWISE_FRAGMENT_CACHE = False
 
 
 def count_queries(client, url: str) -> tuple[int, str]:

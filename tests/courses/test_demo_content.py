@@ -236,7 +236,7 @@ def test_catalog_search_finds_a_course_by_words_only_in_its_content(client, word
 
     response = client.get("/courses/", {"q": word})
 
-    assert [course.slug for course in response.context["page"]] == [slug]
+    assert [course.slug for course in response.context["listing"]["page"]] == [slug]
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -30,10 +31,12 @@ def batch():
 
 
 def served_from_cache(client, url: str, **headers) -> tuple[bool, bytes]:
+    """Whether the page came from the page cache: no template rendered, no query run (a page
+    rendered from kept fragments may run no query either)."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, headers=headers)
     assert response.status_code == 200
-    return len(queries) == 0, response.content
+    return not response.templates and len(queries) == 0, response.content
 
 
 def change_form_data(client, url: str, **changes) -> dict:
@@ -283,6 +286,39 @@ def test_with_the_page_cache_off_the_kept_fragments_are_fresh_too(client, settin
         assert "Pythonic" in page, url
 
 
+# The course page reads its course (an unknown one is a 404); the others read nothing.
+QUERIES_FROM_KEPT_FRAGMENTS = {"/": 0, "/courses/": 0, "/courses/python/": 1, "/schedule/": 0}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", QUERIES_FROM_KEPT_FRAGMENTS)
+def test_with_the_page_cache_off_a_page_from_kept_fragments_runs_no_catalog_query(
+    client, settings, batch, url
+):
+    settings.BATCHWISE_PAGE_CACHE = False
+    rendered = client.get(url).content
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+
+    assert again.templates  # rendered, not a stored page
+    assert len(queries) == QUERIES_FROM_KEPT_FRAGMENTS[url]
+    assert again.content == rendered
+
+
+@pytest.mark.django_db
+def test_with_the_fragments_off_too_every_query_runs_each_time(client, settings, batch):
+    settings.BATCHWISE_PAGE_CACHE = False
+    settings.BATCHWISE_FRAGMENT_CACHE = False
+    client.get("/schedule/")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/schedule/").content.decode()
+
+    assert len(queries) == 3  # tests/test_query_counts.py pins what they are
+    assert "3 seats left" in page
+
+
 @pytest.mark.django_db
 def test_the_schedule_pages_on_by_month_with_shareable_urls(client):
     course = make_course(slug="python")
@@ -318,3 +354,22 @@ def test_over_redis_a_page_is_served_without_a_query_until_a_seat_is_taken(
     assert not cached
     assert "2 seats left" in page.decode()
     assert served_from_cache(client, "/schedule/")[0]
+
+
+@pytest.mark.django_db
+def test_over_redis_the_kept_fragments_serve_every_worker_and_stay_fresh(
+    client, redis_cache, settings, batch
+):
+    settings.BATCHWISE_PAGE_CACHE = False
+    client.get("/schedule/")
+    # Another worker: its own process memory, the same Redis.
+    caches["fragments"].clear()
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/schedule/").content.decode()
+    assert len(queries) == 0
+    assert "3 seats left" in page
+
+    enroll(batch=batch, learner=Learner(name="Asha Rao", email="asha@example.com"))
+
+    assert "2 seats left" in client.get("/schedule/").content.decode()

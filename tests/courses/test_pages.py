@@ -177,7 +177,7 @@ def catalog(db):
 
 
 def listed_course_titles(response) -> list[str]:
-    return [course.title for course in response.context["page"].object_list]
+    return [course.title for course in response.context["listing"]["page"].object_list]
 
 
 @pytest.mark.django_db
@@ -335,7 +335,7 @@ def test_course_page_groups_schedule_by_month_with_a_row_per_track(client):
     assert enquire_url(march) in march_.rows[0].links
     assert "No weekend (sat–sun) batch this month." in march_.rows[1].text
 
-    context_months = response.context["months"]
+    context_months = response.context["details"]["months"]
     assert [group.month for group in context_months] == [
         dt.date(2027, 1, 1),
         dt.date(2027, 2, 1),
@@ -399,7 +399,7 @@ def test_course_page_without_upcoming_batch_says_so_and_offers_course_enquiry(cl
     assert "No upcoming batch of Python Basics is scheduled yet." in page
     assert 'href="/courses/python/enquire/">Send a course enquiry</a>' in page
     assert "?batch=" not in page
-    assert response.context["months"] == []
+    assert response.context["details"]["months"] == []
 
 
 @pytest.mark.django_db
@@ -578,8 +578,8 @@ def test_schedule_filters_narrow_the_batches(client, schedule, query, expected):
     response = pages[0]
 
     assert listed_names(pages, schedule) == expected
-    assert response.context["batch_count"] == len(expected)
-    assert not response.context["form"].errors
+    assert response.context["listing"]["batch_count"] == len(expected)
+    assert not response.context["listing"]["form"].errors
     assert "Some filters were not understood" not in text(response)
 
 
@@ -706,7 +706,7 @@ def test_schedule_filter_offers_only_courses_months_and_categories_with_open_bat
     only_cancelled = make_course(title="Cancelled Course", slug="cancelled-course")
     make_batch(course=only_cancelled, start_date=dt.date(2027, 4, 5), status="cancelled")
 
-    form = client.get("/schedule/").context["form"]
+    form = client.get("/schedule/").context["listing"]["form"]
 
     assert [value for value, _ in form.fields["course"].choices] == ["", "kubernetes", "python"]
     assert [value for value, _ in form.fields["category"].choices] == ["", "cloud", "programming"]

@@ -16,8 +16,8 @@ from courses.models import Batch
 from courses.time_zones import VIEWER_TZ_COOKIE
 from enquiries.models import Enquiry, OneOnOneRequest, OutgoingEmail, WaitlistEntry
 from enquiries.services import seats
-from tests.enquiries.test_one_on_one import typed as one_on_one_typed
 from tests.conftest import TEST_REDIS_URL
+from tests.enquiries.test_one_on_one import typed as one_on_one_typed
 from tests.factories import make_batch, make_course, shown_form_stamp
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)  # a Monday; the one-on-one form's today
