@@ -17,11 +17,13 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
+        # Django's own private helpers, which django-stubs does not declare.
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
         client = self._clients.get(id(pool))
         if client is None:
             # Pools are kept for the backend's life, so id() names one for as long.
-            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+            new_client = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+            client = self._clients.setdefault(id(pool), new_client)
         return client
 
 
