@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache as default_cache
+from django.core.cache import caches
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -119,6 +120,24 @@ def is_public_page(request: HttpRequest) -> bool:
     return getattr(match.func, "public_page", False)
 
 
+def kept_read[T](request: HttpRequest, name: str, read: Callable[[], T]) -> T:
+    """What `read()` returns, kept in this process's memory (the "fragments" cache) while the
+    catalog's version this request was given holds; read each time outside a public page."""
+    version = getattr(request, "catalog_version", None)
+    if version is None or not settings.BATCHWISE_FRAGMENT_CACHE:
+        return read()
+    kept = caches["fragments"]
+    key = "read:" + hashlib.sha256(f"{release()}\n{version}\n{name}".encode()).hexdigest()[:32]
+    found = kept.get(key, _NOTHING_KEPT)
+    if found is _NOTHING_KEPT:
+        found = read()
+        kept.set(key, found, timeout=settings.BATCHWISE_PAGE_CACHE_SECONDS)
+    return found
+
+
+_NOTHING_KEPT = object()
+
+
 class PageKey:
     """Which stored page a request gets, and, given the catalog's version, its validators."""
 
@@ -183,7 +202,8 @@ class PublicPageMiddleware:
             wanted.append(versions.VERSION_KEY)  # one round trip for the version and the page
         found = default_cache.get_many(wanted) if wanted else {}
         version = found.get(versions.VERSION_KEY) or versions.catalog_version()
-        # What the page's fragments are kept by (templatetags/catalog_cache.py).
+        # What the page's fragments and reads are kept by (templatetags/catalog_cache.py).
+        request.catalog_version = version  # type: ignore[attr-defined]
         request.catalog_page_variant = f"{version}\n{key.variant}"  # type: ignore[attr-defined]
         etag, last_modified = key.validators(version)
         if not_modified(request, etag=etag, last_modified=last_modified):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 
@@ -9,7 +9,7 @@ from . import privacy
 from .content import course_page_content
 from .forms import CatalogSearchForm, ScheduleFilterForm
 from .models import Article, Batch, Category, Course
-from .page_cache import public_page
+from .page_cache import kept_read, public_page
 from .schedule import coming_months, schedule_month
 
 COURSES_PER_PAGE = 12
@@ -20,11 +20,17 @@ NEXT_BATCHES_ON_HOME = 6
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    # QuerySets are lazy: while the page's fragment is kept, neither is run.
-    courses = (Course.objects.published().select_related("category").with_next_batch())[
-        :FEATURED_COURSES
-    ]
-    next_batches = Batch.objects.open_for_enquiry().for_schedule()[:NEXT_BATCHES_ON_HOME]
+    """Read only when the page's fragment is not kept (even building a QuerySet costs)."""
+    courses = SimpleLazyObject(
+        lambda: list(
+            Course.objects.published()
+            .select_related("category")
+            .with_next_batch()[:FEATURED_COURSES]
+        )
+    )
+    next_batches = SimpleLazyObject(
+        lambda: list(Batch.objects.open_for_enquiry().for_schedule()[:NEXT_BATCHES_ON_HOME])
+    )
     return render(request, "courses/home.html", {"courses": courses, "next_batches": next_batches})
 
 
@@ -64,8 +70,15 @@ def course_listing(request: HttpRequest) -> dict:
 
 @public_page
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The course and, worked out only when its fragment is not kept, its dates and content."""
-    course = get_object_or_404(Course.objects.published().select_related("category"), slug=slug)
+    """The course (kept by the catalog's version) and, worked out only when its fragment is
+    not kept, its dates and content."""
+    course = kept_read(
+        request,
+        f"published-course:{slug}",
+        lambda: Course.objects.published().select_related("category").filter(slug=slug).first(),
+    )
+    if course is None:
+        raise Http404("No published course by that name.")
     return render(
         request,
         "courses/course_detail.html",
