@@ -244,3 +244,21 @@ def test_health_is_503_when_the_cache_is_unreachable(client, settings, caplog):
     assert (body["status"], body["database"], body["cache"]) == ("unavailable", "ok", "error")
     [record] = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert record.getMessage().startswith("Health check failed (cache: ConnectionError: ")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/courses/", "/courses/python-basics/", "/schedule/"])
+def test_public_pages_are_rendered_while_the_cache_is_unreachable(client, settings, url):
+    make_batch(course=make_course(slug="python-basics", title="Python Basics"), capacity=3)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.redis_cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        },
+        "fragments": settings.CACHES["fragments"],
+    }
+
+    for _ in range(2):  # and again, with nothing kept
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Python Basics" in response.content.decode()
