@@ -488,6 +488,12 @@ def report(sizes: list[Size], started: dt.datetime) -> str:
             + " |"
         )
     lines += [
+        "",
+        "Where a target is **not met**, docs/performance.md gives the profile that says why and",
+        "what would meet it.",
+        "",
+        "| target | where it is shown | |",
+        "|---|---|---|",
         "| fresh on the very next request after a seat change, an admin edit of a course or "
         "batch, a new batch | tests/courses/test_page_cache.py | – |",
         "| query counts per public page ≤ 4, the same for 5 and 200 batches | "
