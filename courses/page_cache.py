@@ -22,6 +22,7 @@ It sits below the security middleware (an HTTP request is still redirected to HT
 above the compression, so a stored gzip body is sent as it is.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -120,22 +121,33 @@ def is_public_page(request: HttpRequest) -> bool:
     return getattr(match.func, "public_page", False)
 
 
-def kept_read[T](request: HttpRequest, name: str, read: Callable[[], T]) -> T:
-    """What `read()` returns, kept in this process's memory (the "fragments" cache) while the
-    catalog's version this request was given holds; read each time outside a public page."""
+_NOTHING_KEPT = object()
+
+
+def kept[T](
+    request: HttpRequest, name: str, make: Callable[[], T], *, per_view: bool, shared: bool
+) -> T:
+    """What `make()` returns, kept while the catalog's version this request was given holds,
+    for this release: per page view too (host, zone and day, PageKey.variant) with `per_view`;
+    in the shared cache with `shared`, else in this process's memory (the "fragments" cache).
+    Made each time outside a public page, with BATCHWISE_FRAGMENT_CACHE off, or when the
+    shared cache cannot be reached."""
     version = getattr(request, "catalog_version", None)
     if version is None or not settings.BATCHWISE_FRAGMENT_CACHE:
-        return read()
-    kept = caches["fragments"]
-    key = "read:" + hashlib.sha256(f"{release()}\n{version}\n{name}".encode()).hexdigest()[:32]
-    found = kept.get(key, _NOTHING_KEPT)
+        return make()
+    variant = getattr(request, "catalog_variant", "") if per_view else ""
+    parts = [release(), version, variant, name]
+    key = "kept:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+    store = default_cache if shared else caches["fragments"]
+    try:
+        found = store.get(key, _NOTHING_KEPT)
+    except RedisError:
+        return make()
     if found is _NOTHING_KEPT:
-        found = read()
-        kept.set(key, found, timeout=settings.BATCHWISE_PAGE_CACHE_SECONDS)
+        found = make()
+        with contextlib.suppress(RedisError):
+            store.set(key, found, timeout=settings.BATCHWISE_PAGE_CACHE_SECONDS)
     return found
-
-
-_NOTHING_KEPT = object()
 
 
 class PageKey:
@@ -202,9 +214,9 @@ class PublicPageMiddleware:
             wanted.append(versions.VERSION_KEY)  # one round trip for the version and the page
         found = default_cache.get_many(wanted) if wanted else {}
         version = found.get(versions.VERSION_KEY) or versions.catalog_version()
-        # What the page's fragments and reads are kept by (templatetags/catalog_cache.py).
+        # What the page's fragments and reads are kept by (kept()).
         request.catalog_version = version  # type: ignore[attr-defined]
-        request.catalog_page_variant = f"{version}\n{key.variant}"  # type: ignore[attr-defined]
+        request.catalog_variant = key.variant  # type: ignore[attr-defined]
         etag, last_modified = key.validators(version)
         if not_modified(request, etag=etag, last_modified=last_modified):
             return mark(HttpResponseNotModified(), etag=etag, last_modified=last_modified)

@@ -9,7 +9,7 @@ from . import privacy
 from .content import course_page_content
 from .forms import CatalogSearchForm, ScheduleFilterForm
 from .models import Article, Batch, Category, Course
-from .page_cache import kept_read, public_page
+from .page_cache import kept, public_page
 from .schedule import coming_months, schedule_month
 
 COURSES_PER_PAGE = 12
@@ -72,10 +72,12 @@ def course_listing(request: HttpRequest) -> dict:
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The course (kept by the catalog's version) and, worked out only when its fragment is
     not kept, its dates and content."""
-    course = kept_read(
+    course = kept(
         request,
         f"published-course:{slug}",
         lambda: Course.objects.published().select_related("category").filter(slug=slug).first(),
+        per_view=False,
+        shared=False,
     )
     if course is None:
         raise Http404("No published course by that name.")

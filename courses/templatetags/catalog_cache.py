@@ -16,16 +16,10 @@ is large, one per URL, and every worker can use it. Its view hands the template 
 (SimpleLazyObject), so while the fragment is kept the page runs no query for it.
 """
 
-import contextlib
-import hashlib
-
 from django import template
-from django.conf import settings
-from django.core.cache import caches
 from django.template.base import FilterExpression, NodeList, Parser, Token
-from redis.exceptions import RedisError
 
-from ..page_cache import release
+from ..page_cache import kept
 
 register = template.Library()
 
@@ -37,30 +31,16 @@ class CatalogFragmentNode(template.Node):
         self.nodelist = nodelist
         self.name = name
         self.vary_on = vary_on
-        self.cache_alias = "default" if shared else "fragments"
+        self.shared = shared
 
     def render(self, context: template.Context) -> str:
         request = context.get("request")
-        page_variant = getattr(request, "catalog_page_variant", None)
-        if page_variant is None or not settings.BATCHWISE_FRAGMENT_CACHE:
+        if request is None:
             return self.nodelist.render(context)
-        parts = [
-            self.name,
-            release(),
-            page_variant,
-            *(str(v.resolve(context)) for v in self.vary_on),
-        ]
-        key = "fragment:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
-        fragments = caches[self.cache_alias]
-        try:
-            html = fragments.get(key)
-        except RedisError:  # the shared cache is unreachable: rendered, as with no cache
-            return self.nodelist.render(context)
-        if html is None:
-            html = self.nodelist.render(context)
-            with contextlib.suppress(RedisError):
-                fragments.set(key, html, timeout=settings.BATCHWISE_PAGE_CACHE_SECONDS)
-        return html
+        name = "\n".join(["fragment", self.name, *(str(v.resolve(context)) for v in self.vary_on)])
+        return kept(
+            request, name, lambda: self.nodelist.render(context), per_view=True, shared=self.shared
+        )
 
 
 @register.tag
